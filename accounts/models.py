@@ -1,0 +1,98 @@
+"""People: the custom user model, their roles and named groups of responsible persons."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SECRETARY = "secretary", _("Секретарь Проектного офиса")
+    OFFICE_HEAD = "office_head", _("Руководитель Проектного офиса")
+    DEPARTMENT_HEAD = "department_head", _("Руководитель департамента")
+    RESPONSIBLE = "responsible", _("Ответственный исполнитель")
+    NONE = "", _("Без роли")
+
+
+_INITIALS = r"[А-ЯЁA-Z]\.\s?(?:[А-ЯЁA-Z]\.)?"
+_SURNAME = r"[А-ЯЁA-Z][а-яёa-z]+(?:-[А-ЯЁA-Z][а-яёa-z]+)?"
+SHORT_NAME_SURNAME_FIRST = re.compile(rf"(?P<surname>{_SURNAME})\s+(?P<initials>{_INITIALS})")
+SHORT_NAME_INITIALS_FIRST = re.compile(rf"(?P<initials>{_INITIALS})\s*(?P<surname>{_SURNAME})")
+
+
+def normalize_short_name(text: str) -> str:
+    """«О.А.Сергеева», «Сергеева О. А.» and «Сергеева О.А.» all become «Сергеева О.А.»."""
+    text = " ".join(text.split())
+    for pattern in (SHORT_NAME_SURNAME_FIRST, SHORT_NAME_INITIALS_FIRST):
+        match = pattern.fullmatch(text)
+        if match:
+            initials = match["initials"].replace(" ", "")
+            return f"{match['surname']} {initials}"
+    return text
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("ФИО полностью"), max_length=255, blank=True)
+    short_name = models.CharField(
+        _("Фамилия и инициалы"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("Как в документах: «Сергеева О.А.»"),
+    )
+    position = models.CharField(_("должность"), max_length=255, blank=True)
+    role = models.CharField(_("роль"), max_length=20, choices=Role.choices, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("пользователь")
+        verbose_name_plural = _("пользователи")
+        ordering = ["short_name", "username"]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.short_name:
+            self.short_name = normalize_short_name(self.short_name)
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.short_name or self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.role == Role.SECRETARY
+
+    @property
+    def is_office_head(self) -> bool:
+        return self.role == Role.OFFICE_HEAD
+
+    @property
+    def is_department_head(self) -> bool:
+        return self.role == Role.DEPARTMENT_HEAD
+
+    @property
+    def is_office_staff(self) -> bool:
+        """May draft and edit plans: the secretary and the office head."""
+        return self.role in (Role.SECRETARY, Role.OFFICE_HEAD)
+
+
+class ResponsibleGroup(models.Model):
+    """A named group of responsible persons, e.g. «Руководители управленческих портфелей …»."""
+
+    name = models.CharField(_("название"), max_length=500, unique=True)
+    members = models.ManyToManyField(
+        User, verbose_name=_("участники"), related_name="responsible_groups", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("группа ответственных")
+        verbose_name_plural = _("группы ответственных")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,63 @@
+"""One JSON shape for every API error: ``{"code": "...", "detail": "...", "errors": {...}}``.
+
+``code`` is stable and machine-readable; ``detail`` is a readable Russian sentence;
+``errors`` (optional) holds per-field or per-line problems.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from config.errors import DomainError
+
+_CODES = {
+    400: "invalid",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "throttled",
+}
+
+
+def _first_message(data) -> str:
+    if isinstance(data, dict):
+        for value in data.values():
+            return _first_message(value)
+    if isinstance(data, list) and data:
+        return _first_message(data[0])
+    return str(data)
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"code": exc.code, "detail": exc.message}
+        if exc.details:
+            body["errors"] = exc.details
+        return Response(body, status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Объект не найден или недоступен."))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    code = _CODES.get(response.status_code, "error")
+    if isinstance(exc, exceptions.ValidationError):
+        detail = _("Проверьте введённые данные: %(problem)s") % {"problem": _first_message(response.data)}
+        response.data = {"code": code, "detail": detail, "errors": response.data}
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        response.data = {"code": getattr(detail, "code", None) or code, "detail": str(detail)}
+        if response.status_code == status.HTTP_401_UNAUTHORIZED:
+            response.data["code"] = "not_authenticated"
+    return response

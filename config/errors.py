@@ -1,0 +1,25 @@
+"""The base of every application error. Each app subclasses it in its ``exceptions.py``.
+
+An error carries an HTTP status, a stable machine-readable ``code`` and a Russian message
+for people; ``config.api_errors`` maps it to a response once, for the whole API, and the web
+pages show ``message`` as it is.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status: int = 400
+    code: str = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None, details=None):
+        super().__init__(message)
+        self.message = str(message)
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        self.details = details
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "Проектный офис департамента образования"
+admin.site.site_title = "Проектный офис"
+admin.site.index_title = "Управление планом заседаний"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
+
+# Each app mounts its own API under /api/ (see DESIGN.md); an app without one is skipped.
+for _app in ("accounts", "approvals", "workflow", "tasks"):
+    try:
+        urlpatterns.append(path("api/", include(f"{_app}.api_urls")))
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{_app}.api_urls":
+            raise
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

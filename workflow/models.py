@@ -1,0 +1,256 @@
+"""The plan domain: plans, sessions, agenda items, projects and who is responsible."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from accounts.models import ResponsibleGroup
+from approvals.models import ApprovalLifecycle, ApprovalState, TransitionName
+
+
+class Plan(ApprovalLifecycle):
+    """План заседаний: one per office and year."""
+
+    office = models.CharField(_("офис"), max_length=255, default="Проектный офис департамента образования")
+    year = models.PositiveSmallIntegerField(_("год"))
+    title = models.CharField(_("заголовок"), max_length=500)
+    approver_position = models.CharField(_("должность утверждающего"), max_length=500, blank=True)
+    approver_name = models.CharField(_("утверждающий"), max_length=255, blank=True)
+    agreer_position = models.CharField(_("должность согласующего"), max_length=500, blank=True)
+    agreer_name = models.CharField(_("согласующий"), max_length=255, blank=True)
+    source_name = models.CharField(_("файл источника"), max_length=255, blank=True)
+    source_sha256 = models.CharField(_("контрольная сумма источника"), max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("создан"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("изменён"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("план заседаний")
+        verbose_name_plural = _("планы заседаний")
+        ordering = ["-year", "office"]
+        constraints = [models.UniqueConstraint(fields=["office", "year"], name="plan_unique_office_year")]
+
+    def __str__(self) -> str:
+        return self.title or f"План заседаний на {self.year} год"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == ApprovalState.DRAFT
+
+    @property
+    def accepts_new_items(self) -> bool:
+        """Items are added to a draft (they move with it) or to an approved plan (amendments)."""
+        return self.state in (ApprovalState.DRAFT, ApprovalState.APPROVED)
+
+    def after_transition(self, *, name, from_state, decision, by) -> None:
+        """Agenda items that stood where the plan stood move with it (amendments do not)."""
+        from approvals.services import decisions_carry
+
+        decisions_carry(
+            model=AgendaItem,
+            queryset=AgendaItem.objects.filter(plan=self),
+            from_state=from_state,
+            to_state=self.state,
+            decision=decision,
+        )
+
+
+class SessionState(models.TextChoices):
+    PLANNED = "planned", _("Запланировано")
+    SCHEDULED = "scheduled", _("Назначено")
+    HELD = "held", _("Проведено")
+    POSTPONED = "postponed", _("Перенесено")
+    CANCELLED = "cancelled", _("Отменено")
+
+
+class Session(ConcurrentTransitionMixin, models.Model):
+    """Заседание: a numbered session of the plan, due in a month, maybe at an exact time."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("план"), on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveSmallIntegerField(_("№ п/п"))
+    source_number = models.CharField(
+        _("номер в документе"), max_length=20, blank=True, help_text=_("Как в исходном документе, например «2.»")
+    )
+    planned_month = models.DateField(_("срок (месяц)"), help_text=_("Первое число месяца"))
+    starts_at = models.DateTimeField(_("дата и время"), null=True, blank=True)
+    place = models.CharField(_("место"), max_length=500, blank=True)
+    state = FSMField(
+        _("состояние"), default=SessionState.PLANNED, choices=SessionState.choices, protected=True, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("заседание")
+        verbose_name_plural = _("заседания")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="session_unique_number")]
+
+    def __str__(self) -> str:
+        return f"Заседание № {self.number} ({self.due_label})"
+
+    @property
+    def due_label(self) -> str:
+        from workflow.months import month_label
+
+        return month_label(self.planned_month)
+
+    @property
+    def expected_date(self) -> datetime.date:
+        """The exact date when known; else the documented default day of the planned month."""
+        if self.starts_at:
+            from django.utils import timezone
+
+            return timezone.localtime(self.starts_at).date()
+        return self.planned_month.replace(day=settings.SESSION_DEFAULT_DAY)
+
+    @transition(field=state, source=[SessionState.PLANNED, SessionState.SCHEDULED, SessionState.POSTPONED],
+                target=SessionState.SCHEDULED)
+    def schedule(self, *, starts_at: datetime.datetime, place: str = "") -> None:
+        self.starts_at = starts_at
+        self.planned_month = starts_at.date().replace(day=1)
+        if place:
+            self.place = place
+
+    @transition(field=state, source=[SessionState.PLANNED, SessionState.SCHEDULED, SessionState.POSTPONED],
+                target=SessionState.POSTPONED)
+    def postpone(self, *, planned_month: datetime.date, starts_at: datetime.datetime | None = None) -> None:
+        self.planned_month = planned_month.replace(day=1)
+        self.starts_at = starts_at
+
+    @transition(field=state, source=[SessionState.PLANNED, SessionState.SCHEDULED, SessionState.POSTPONED],
+                target=SessionState.CANCELLED)
+    def cancel(self) -> None:
+        """Called off; its open preparation tasks are cancelled."""
+
+    @transition(field=state, source=[SessionState.SCHEDULED, SessionState.PLANNED, SessionState.POSTPONED],
+                target=SessionState.HELD)
+    def hold(self) -> None:
+        """The session took place."""
+
+
+class ProjectKind(models.TextChoices):
+    NETWORK = "network", _("Городской сетевой проект")
+    CROSS_CUTTING = "cross_cutting", _("Городской сквозной проект")
+    CITY = "city", _("Городской проект")
+    MANAGERIAL = "managerial", _("Управленческий проект")
+    OTHER = "other", _("Проект")
+
+
+def project_key(name: str) -> str:
+    """The identity of a project name: case, quotes, dashes and spacing do not matter."""
+    text = name.casefold().replace("ё", "е")
+    text = re.sub(r"[«»\"“”„'`]", "", text)
+    text = re.sub(r"[\s\u00a0]+", " ", text)
+    return text.strip(" .;:,-–—")
+
+
+class Project(models.Model):
+    """Городской сетевой / сквозной / управленческий проект."""
+
+    name = models.CharField(_("название"), max_length=1000)
+    key = models.CharField(_("ключ"), max_length=1000, unique=True, editable=False)
+    kind = models.CharField(_("вид"), max_length=20, choices=ProjectKind.choices, default=ProjectKind.OTHER)
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("руководители проекта"), related_name="led_projects", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("проект")
+        verbose_name_plural = _("проекты")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = project_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class AgendaItem(ApprovalLifecycle):
+    """Тема / вопрос повестки: ordered within its parent, optionally nested."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("план"), on_delete=models.CASCADE, related_name="items")
+    session = models.ForeignKey(Session, verbose_name=_("заседание"), on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("родительская тема"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="children",
+    )
+    order = models.PositiveIntegerField(_("порядок"), default=0)
+    text = models.TextField(_("тема"))
+    project = models.ForeignKey(
+        Project, verbose_name=_("проект"), null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    needs_preparation = models.BooleanField(
+        _("требует подготовки"),
+        default=True,
+        help_text=_("Снимите отметку для пунктов без подготовки, например «Разное»."),
+    )
+    is_amendment = models.BooleanField(
+        _("изменение к утверждённому плану"), default=False, editable=False,
+        help_text=_("Добавлен в уже утверждённый план и проходит согласование отдельно."),
+    )
+
+    class Meta:
+        verbose_name = _("пункт повестки")
+        verbose_name_plural = _("пункты повестки")
+        ordering = ["session__number", "parent_id", "order", "id"]
+        indexes = [models.Index(fields=["session", "parent", "order"])]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 80 else self.text[:77] + "…"
+
+    def approval_blocker(self, name: str) -> str | None:
+        plan_state = self.plan.state
+        if name == TransitionName.ARCHIVE:
+            return str(_("Пункты переносятся в архив вместе с планом."))
+        if plan_state != ApprovalState.APPROVED:
+            return str(
+                _("Пункт согласуется и утверждается вместе с планом (план: «%(state)s»).")
+                % {"state": ApprovalState(plan_state).label}
+            )
+        return None
+
+    @property
+    def responsible_label(self) -> str:
+        return " ".join(r.label for r in self.responsibilities.all())
+
+
+class Responsibility(models.Model):
+    """One responsible of an agenda item, in document order: a person or a named group."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="responsibilities")
+    order = models.PositiveSmallIntegerField(default=0)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ответственный"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="responsibilities",
+    )
+    group = models.ForeignKey(
+        ResponsibleGroup, verbose_name=_("группа ответственных"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="responsibilities",
+    )
+
+    class Meta:
+        verbose_name = _("ответственный")
+        verbose_name_plural = _("ответственные")
+        ordering = ["item", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False, group__isnull=True) | Q(person__isnull=True, group__isnull=False)),
+                name="responsibility_person_xor_group",
+            ),
+            models.UniqueConstraint(fields=["item", "person"], name="responsibility_unique_person"),
+            models.UniqueConstraint(fields=["item", "group"], name="responsibility_unique_group"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return str(self.person) if self.person_id else str(self.group)
