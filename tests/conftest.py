@@ -1,0 +1,85 @@
+"""Personas and shared fixtures (see STYLE.md: secretary, office head, department head,
+responsible person, outsider)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tests.factories import make_group, make_user
+from accounts.models import Role
+
+PORTFOLIO_GROUP = "Руководители управленческих портфелей департамента образования"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip ``@pytest.mark.postgres`` tests when the suite runs on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def secretary(db):
+    return make_user("secretary", role=Role.SECRETARY, short_name="Иванова И.И.",
+                     full_name="Иванова Ирина Ивановна", position="секретарь Проектного офиса")
+
+
+@pytest.fixture
+def office_head(db):
+    return make_user("office_head", role=Role.OFFICE_HEAD, short_name="Сергеева О.А.",
+                     full_name="Сергеева Ольга Александровна", position="руководитель Проектного офиса")
+
+
+@pytest.fixture
+def department_head(db):
+    return make_user("department_head", role=Role.DEPARTMENT_HEAD, short_name="Лебедева Л.М.",
+                     full_name="Лебедева Людмила Михайловна",
+                     position="руководитель департамента образования, координатор проектного управления")
+
+
+@pytest.fixture
+def portfolio_group(db):
+    return make_group(PORTFOLIO_GROUP)
+
+
+@pytest.fixture
+def responsible(db, portfolio_group):
+    user = make_user("portfolio1", role=Role.RESPONSIBLE, short_name="Петров П.П.",
+                     full_name="Петров Пётр Петрович", position="руководитель управленческого портфеля")
+    portfolio_group.members.add(user)
+    return user
+
+
+@pytest.fixture
+def responsible2(db, portfolio_group):
+    user = make_user("portfolio2", role=Role.RESPONSIBLE, short_name="Смирнова А.В.",
+                     full_name="Смирнова Анна Викторовна", position="руководитель управленческого портфеля")
+    portfolio_group.members.add(user)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("outsider", role=Role.NONE, short_name="Посторонний П.П.")
+
+
+@pytest.fixture
+def personas(secretary, office_head, department_head, responsible, outsider):
+    return {
+        "secretary": secretary,
+        "office_head": office_head,
+        "department_head": department_head,
+        "responsible": responsible,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
