@@ -1,0 +1,249 @@
+"""Writes of the plan domain: importing plan documents, session life events."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from accounts.models import ResponsibleGroup, Role, User
+from workflow.exceptions import PlanImportError, WorkflowError
+from workflow.models import AgendaItem, Plan, Project, Responsibility, Session, project_key
+from workflow.months import month_label
+from workflow.plan_format import ParsedItem, ParsedPlan, PlanFormatError, PlanFormatErrors
+
+
+@dataclass
+class ImportResult:
+    plan: Plan | None
+    created: bool
+    warnings: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+_TRANSLIT = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
+     "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
+    strict=True,
+))
+
+
+def _username_for(short_name: str) -> str:
+    """«Сергеева О.А.» -> «sergeeva.oa» (made unique by the caller)."""
+    latin = "".join(_TRANSLIT.get(ch, ch) for ch in short_name.casefold())
+    surname, _, initials = latin.partition(" ")
+    base = re.sub(r"[^a-z0-9]", "", surname) + ("." + re.sub(r"[^a-z0-9]", "", initials) if initials else "")
+    return base or "person"
+
+
+def person_for_short_name(*, short_name: str) -> tuple[User, bool]:
+    """The user known by ``short_name``; a new account without a password when unknown."""
+    user = User.objects.filter(short_name=short_name).order_by("id").first()
+    if user:
+        return user, False
+    base = _username_for(short_name)
+    username, suffix = base, 1
+    while User.objects.filter(username=username).exists():
+        suffix += 1
+        username = f"{base}{suffix}"
+    user = User(username=username, short_name=short_name, role=Role.RESPONSIBLE)
+    user.set_unusable_password()
+    user.save()
+    return user, True
+
+
+def _items_create(*, plan: Plan, session: Session, items: list[ParsedItem], parent: AgendaItem | None,
+                  responsibles: list, stats: dict) -> None:
+    for order, parsed in enumerate(items):
+        project = None
+        if parsed.project_name:
+            project = Project.objects.filter(key=project_key(parsed.project_name)).first()
+            if project is None:
+                project = Project.objects.create(name=parsed.project_name, kind=parsed.project_kind or "other")
+                stats["projects"] += 1
+        item = AgendaItem.objects.create(
+            plan=plan, session=session, parent=parent, order=order, text=parsed.text,
+            project=project, needs_preparation=parsed.needs_preparation,
+        )
+        stats["items"] += 1
+        Responsibility.objects.bulk_create(
+            Responsibility(item=item, order=position, person=who if isinstance(who, User) else None,
+                           group=who if isinstance(who, ResponsibleGroup) else None)
+            for position, who in enumerate(responsibles)
+        )
+        _items_create(plan=plan, session=session, items=parsed.children, parent=item,
+                      responsibles=responsibles, stats=stats)
+
+
+def _summary(parsed: ParsedPlan, stats: dict) -> list[str]:
+    lines = [f"План: «{parsed.title}», {parsed.year} год"]
+    if parsed.approver:
+        lines.append(f"Утверждает: {parsed.approver.display_name} ({parsed.approver.position})")
+    if parsed.agreer:
+        lines.append(f"Согласует: {parsed.agreer.display_name} ({parsed.agreer.position})")
+
+    def walk(items, depth):
+        for item in items:
+            project = f" [проект: {item.project_name}]" if item.project_name else ""
+            lines.append(f"{'    ' * depth}- {item.text}{project}")
+            walk(item.children, depth + 1)
+
+    for session in parsed.sessions:
+        who = "; ".join(r.name for r in session.responsibles)
+        lines.append(
+            f"Заседание {session.number} (в документе «{session.source_number}»), "
+            f"{month_label(session.planned_month)}, ответственные: {who}"
+        )
+        walk(session.items, 1)
+    lines.append(
+        f"Итого: заседаний {len(parsed.sessions)}, пунктов {stats['items']}, новых проектов {stats['projects']}, "
+        f"новых людей {stats['people']}, новых групп {stats['groups']}"
+    )
+    return lines
+
+
+def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str = "",
+                dry_run: bool = False) -> ImportResult:
+    """Write a parsed plan as a new draft, in one transaction; a repeated import changes nothing.
+
+    A plan of the same office and year already there: the same source is a no-op
+    (``created=False``), a different one is an error (the existing plan is never overwritten).
+    ``dry_run`` does everything, reports it, and rolls it back.
+    """
+    from django.conf import settings
+
+    office = settings.PROJECT_OFFICE_NAME
+    existing = Plan.objects.filter(office=office, year=parsed.year).first()
+    if existing:
+        if source_sha256 and existing.source_sha256 == source_sha256:
+            return ImportResult(plan=existing, created=False, warnings=[],
+                                summary=[f"План на {parsed.year} год уже загружен из этого файла (№ {existing.pk}); ничего не изменено."])
+        raise PlanImportError(
+            f"План на {parsed.year} год уже существует (№ {existing.pk}, «{existing.state_display}»); "
+            "загрузка другого файла на тот же год не выполнена.",
+            code="plan_exists", status=409,
+        )
+    stats = {"items": 0, "projects": 0, "people": 0, "groups": 0}
+    result = ImportResult(plan=None, created=not dry_run, warnings=list(parsed.warnings))
+    try:
+        with transaction.atomic():
+            plan = Plan.objects.create(
+                office=office, year=parsed.year, title=parsed.title,
+                approver_position=parsed.approver.position if parsed.approver else "",
+                approver_name=parsed.approver.display_name if parsed.approver else "",
+                agreer_position=parsed.agreer.position if parsed.agreer else "",
+                agreer_name=parsed.agreer.display_name if parsed.agreer else "",
+                source_name=source_name[:255], source_sha256=source_sha256,
+            )
+            for parsed_session in parsed.sessions:
+                session = Session.objects.create(
+                    plan=plan, number=parsed_session.number, source_number=parsed_session.source_number,
+                    planned_month=parsed_session.planned_month,
+                )
+                responsibles: list = []
+                for responsible in parsed_session.responsibles:
+                    if responsible.is_person:
+                        person, created = person_for_short_name(short_name=responsible.name)
+                        stats["people"] += created
+                        responsibles.append(person)
+                    else:
+                        group, created = ResponsibleGroup.objects.get_or_create(name=responsible.name)
+                        stats["groups"] += created
+                        responsibles.append(group)
+                _items_create(plan=plan, session=session, items=parsed_session.items, parent=None,
+                              responsibles=responsibles, stats=stats)
+            result.summary = _summary(parsed, stats)
+            if dry_run:
+                raise _DryRunRollback
+            result.plan = plan
+    except _DryRunRollback:
+        result.summary.insert(0, "Пробный запуск: в базу ничего не записано.")
+    return result
+
+
+def _parse(content: bytes, filename: str) -> ParsedPlan:
+    if content[:2] == b"PK" or filename.lower().endswith(".docx"):
+        from workflow.docx_import import parse_plan_docx
+
+        return parse_plan_docx(content)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = content.decode("cp1251")
+        except UnicodeDecodeError as exc:
+            raise PlanFormatErrors([PlanFormatError(0, "файл не в кодировке UTF-8 или Windows-1251")]) from exc
+    from workflow.text_import import parse_plan_text
+
+    return parse_plan_text(text)
+
+
+def plan_import_file(*, content: bytes, filename: str, dry_run: bool = False) -> ImportResult:
+    """Import a plan document (.docx or the text export); errors list every problem by line."""
+    try:
+        parsed = _parse(content, filename)
+    except PlanFormatErrors as exc:
+        raise PlanImportError(
+            "Файл плана не загружен: " + "; ".join(str(e) for e in exc.errors),
+            details=[{"line": e.line, "message": e.message} for e in exc.errors],
+        ) from exc
+    except PlanFormatError as exc:
+        raise PlanImportError(
+            f"Файл плана не загружен: {exc}", details=[{"line": exc.line, "message": exc.message}]
+        ) from exc
+    return plan_import(
+        parsed=parsed, source_name=Path(filename).name, source_sha256=hashlib.sha256(content).hexdigest(),
+        dry_run=dry_run,
+    )
+
+
+# --- Sessions ----------------------------------------------------------------------------
+
+def _session_locked(session: Session) -> Session:
+    return Session.objects.select_for_update().get(pk=session.pk)
+
+
+def _session_fire(*, session: Session, by, method: str, **kwargs) -> Session:
+    from django_fsm import can_proceed
+
+    if not (by and by.is_authenticated and by.is_office_staff):
+        raise WorkflowError("Изменять сроки заседаний может только секретарь или руководитель Проектного офиса.",
+                            code="forbidden", status=403)
+    with transaction.atomic():
+        locked = _session_locked(session)
+        bound = getattr(locked, method)
+        if not can_proceed(bound):
+            raise WorkflowError(
+                f"Действие невозможно: заседание в состоянии «{locked.get_state_display()}».",
+                code="invalid_state", status=409,
+            )
+        bound(**kwargs)
+        locked.save()
+    session.refresh_from_db()
+    return session
+
+
+def session_schedule(*, session: Session, by, starts_at: datetime.datetime, place: str = "") -> Session:
+    return _session_fire(session=session, by=by, method="schedule", starts_at=starts_at, place=place)
+
+
+def session_postpone(*, session: Session, by, planned_month: datetime.date,
+                     starts_at: datetime.datetime | None = None) -> Session:
+    return _session_fire(session=session, by=by, method="postpone", planned_month=planned_month, starts_at=starts_at)
+
+
+def session_cancel(*, session: Session, by) -> Session:
+    return _session_fire(session=session, by=by, method="cancel")
+
+
+def session_hold(*, session: Session, by) -> Session:
+    return _session_fire(session=session, by=by, method="hold")

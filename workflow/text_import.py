@@ -1,0 +1,271 @@
+"""The office's text export of a plan (what Word gives when saved as text), into a ParsedPlan.
+
+The format, as in ``workflow/fixtures/plan-2023.txt``:
+
+* header blocks, each opened by a line «Утверждаю» or «Согласовано», then position lines,
+  then the signatory's name as the last line («Л.М.Лебедева»);
+* the title, usually in ``**bold**`` over several lines, ending «на 2023 год»;
+* a tab-separated table: a header row («№ п/п», «Тема заседаний», «Срок», «Ответственный»),
+  then one row per session. The topic cell holds HTML fragments: ``<p>`` paragraphs,
+  ``<ul>`` lists (often never closed) whose items start with «•», nested lists, free text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from workflow.months import MonthError, parse_due_month
+from workflow.plan_format import (
+    PERSON,
+    ParsedItem,
+    ParsedPlan,
+    ParsedSession,
+    PlanFormatError,
+    PlanFormatErrors,
+    Signatory,
+    annotate_items,
+    parse_responsibles,
+    person_short_name,
+)
+
+COLUMNS = ("№ п/п", "Тема заседаний", "Срок", "Ответственный")
+_EXPECTED_HEADER = "\t".join(COLUMNS)
+_BLOCK_MARKERS = {"утверждаю": "approver", "согласовано": "agreer"}
+_ROW_START = re.compile(r"^\s*\d+\s*\.?\s*\t")
+_ROW_NUMBER = re.compile(r"^\s*(\d+)\s*\.?\s*$")
+_YEAR = re.compile(r"\bна\s+(\d{4})\s*(?:год|г\.)", re.IGNORECASE)
+_TOKEN = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)[^>]*>|•")
+
+
+def _clean(text: str) -> str:
+    return " ".join(html.unescape(text).replace("\u00a0", " ").split())
+
+
+def _marker(line: str) -> str | None:
+    return _BLOCK_MARKERS.get(line.strip().strip("«»\"*:").strip().casefold())
+
+
+def _signatory(lines: list[tuple[int, str]], role_word: str) -> Signatory:
+    if not lines:
+        raise PlanFormatError(0, f"в блоке «{role_word}» нет ни должности, ни имени")
+    name_line, name = lines[-1]
+    if not PERSON.fullmatch(name.strip()):
+        raise PlanFormatError(
+            name_line, f"в блоке «{role_word}» последней строкой ожидалось имя вида «Л.М.Лебедева», а не «{name}»"
+        )
+    position = " ".join(text for _, text in lines[:-1])
+    return Signatory(position=position, name=person_short_name(name), display_name=name.strip())
+
+
+def parse_topic_cell(cell: str, line: int) -> list[ParsedItem]:
+    """The HTML-ish topic cell into a tree of items.
+
+    ``<p>``, ``<li>`` and «•» start an item; ``<ul>``/``<ol>`` right after an item nests the
+    following items under it (a list that opens a cell is the cell's top level); ``</ul>``
+    closes a level; unclosed lists close at the end of the cell; other tags are ignored.
+    """
+    root: list[ParsedItem] = []
+    stack: list[list[ParsedItem]] = [root]
+    open_item: ParsedItem | None = None
+
+    def finish() -> None:
+        nonlocal open_item
+        if open_item is not None:
+            open_item.text = _clean(open_item.text)
+            if not open_item.text and not open_item.children:
+                stack[-1].remove(open_item)
+            open_item = None
+
+    def start() -> None:
+        nonlocal open_item
+        finish()
+        open_item = ParsedItem(text="", line=line)
+        stack[-1].append(open_item)
+
+    def add_text(text: str) -> None:
+        if not text.strip():
+            if open_item is not None:
+                open_item.text += " "
+            return
+        if open_item is None:
+            start()
+        open_item.text += text
+
+    position = 0
+    for token in _TOKEN.finditer(cell):
+        add_text(cell[position : token.start()])
+        position = token.end()
+        if token.group(0) == "•":
+            start()
+            continue
+        closing, tag = token.group(1) == "/", token.group(2).lower()
+        if tag in ("ul", "ol"):
+            finish()
+            if closing:
+                if len(stack) > 1:
+                    stack.pop()
+            else:
+                stack.append(stack[-1][-1].children if stack[-1] else stack[-1])
+        elif tag in ("p", "li"):
+            if closing:
+                finish()
+            else:
+                start()
+        elif tag == "br":
+            add_text(" ")
+    add_text(cell[position:])
+    finish()
+    return root
+
+
+def _split_rows(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
+    """Table rows from ``start`` on, as (line number, cells); a cell may span lines."""
+    rows: list[tuple[int, list[str]]] = []
+    for index in range(start, len(lines)):
+        text = lines[index]
+        if not text.strip():
+            continue
+        number = index + 1
+        if rows and not _ROW_START.match(text) and len(rows[-1][1]) < len(COLUMNS):
+            # A cell that Word wrapped onto the next line: glue it back with a space.
+            row_line, cells = rows[-1]
+            pieces = text.split("\t")
+            cells[-1] = f"{cells[-1]} {pieces[0]}"
+            cells.extend(pieces[1:])
+            continue
+        rows.append((number, text.split("\t")))
+    return rows
+
+
+def parse_plan_text(text: str) -> ParsedPlan:
+    """Parse the text export; raise PlanFormatErrors listing every problem with its line."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise PlanFormatErrors([PlanFormatError(0, "файл пуст: ожидался план заседаний в текстовом формате")])
+    lines = text.splitlines()
+    errors: list[PlanFormatError] = []
+    warnings: list[str] = []
+
+    header_index = next(
+        (i for i, line in enumerate(lines) if line.count("\t") >= 2 and "тема" in line.casefold()), None
+    )
+    if header_index is None:
+        raise PlanFormatErrors([PlanFormatError(0, f"не найдена таблица: ожидалась строка заголовка «{_EXPECTED_HEADER}» (столбцы через табуляцию)")])
+    header_cells = [_clean(c) for c in lines[header_index].split("\t")]
+    if len([c for c in header_cells if c]) != len(COLUMNS):
+        errors.append(PlanFormatError(header_index + 1, f"в заголовке таблицы ожидалось {len(COLUMNS)} столбца: «{_EXPECTED_HEADER}»"))
+
+    # Header blocks and the title: everything above the table.
+    blocks: dict[str, list[tuple[int, str]]] = {}
+    current: str | None = None
+    title_lines: list[str] = []
+    title_mode: str | None = None  # "bold" until a line ends with **, "plain" until a blank line
+    for index in range(header_index):
+        stripped = lines[index].strip()
+        if not stripped:
+            if title_mode == "plain":
+                title_mode = None
+            continue
+        role = _marker(stripped)
+        if role and title_mode is None:
+            current = role
+            blocks[role] = []
+            continue
+        if title_mode is None and (stripped.startswith("**") or (stripped.casefold().startswith("план") and not title_lines)):
+            current = None
+            title_mode = "bold" if stripped.startswith("**") else "plain"
+            if title_mode == "bold" and len(stripped) > 2 and stripped.endswith("**"):
+                title_mode = None
+            title_lines.append(stripped.strip("*").strip())
+            continue
+        if title_mode:
+            title_lines.append(stripped.strip("*").strip())
+            if title_mode == "bold" and stripped.endswith("**"):
+                title_mode = None
+            continue
+        if current:
+            blocks[current].append((index + 1, _clean(stripped)))
+
+    signatories: dict[str, Signatory | None] = {}
+    for role, word in (("approver", "Утверждаю"), ("agreer", "Согласовано")):
+        if role not in blocks:
+            signatories[role] = None
+            warnings.append(f"нет блока «{word}»: подписант не указан")
+            continue
+        try:
+            signatories[role] = _signatory(blocks[role], word)
+        except PlanFormatError as exc:
+            errors.append(exc)
+            signatories[role] = None
+
+    title = _clean(" ".join(title_lines))
+    year_match = _YEAR.search(title)
+    if not title or not year_match:
+        errors.append(PlanFormatError(0, "не найден заголовок с годом: ожидалось «План заседаний … на 2023 год»"))
+        year = 0
+    else:
+        year = int(year_match.group(1))
+
+    sessions: list[ParsedSession] = []
+    seen_numbers: dict[str, int] = {}
+    rows = _split_rows(lines, header_index + 1)
+    if not rows:
+        errors.append(PlanFormatError(header_index + 1, "в таблице нет ни одной строки с заседанием"))
+    for line, cells in rows:
+        while len(cells) > len(COLUMNS) and not cells[-1].strip():
+            cells.pop()
+        if len(cells) != len(COLUMNS):
+            errors.append(PlanFormatError(
+                line,
+                f"в строке таблицы {len(cells)} столбц(а/ов) через табуляцию, ожидалось {len(COLUMNS)}: "
+                f"{', '.join('«' + c + '»' for c in COLUMNS)}",
+            ))
+            continue
+        number_cell, topic_cell, due_cell, responsible_cell = cells
+        number_match = _ROW_NUMBER.match(number_cell)
+        if not number_match:
+            errors.append(PlanFormatError(line, f"ожидался номер заседания вида «1.», а не «{number_cell.strip()}»"))
+            continue
+        source_number = number_cell.strip()
+        try:
+            month = parse_due_month(_clean(due_cell))
+        except MonthError as exc:
+            errors.append(PlanFormatError(line, f"столбец «Срок»: {exc}"))
+            continue
+        items = parse_topic_cell(topic_cell, line)
+        if not items:
+            errors.append(PlanFormatError(line, "столбец «Тема заседаний» пуст"))
+            continue
+        responsibles = parse_responsibles(_clean(responsible_cell))
+        if not responsibles:
+            errors.append(PlanFormatError(line, "столбец «Ответственный» пуст"))
+            continue
+        if year and month.year != year:
+            warnings.append(f"строка {line}: срок «{_clean(due_cell)}» не в {year} году")
+        key = number_match.group(1)
+        if key in seen_numbers:
+            warnings.append(
+                f"строка {line}: номер заседания «{source_number}» повторяется (уже был в строке {seen_numbers[key]}); "
+                "заседания пронумерованы по порядку документа"
+            )
+        else:
+            seen_numbers[key] = line
+        annotate_items(items)
+        sessions.append(ParsedSession(
+            number=len(sessions) + 1, source_number=source_number, planned_month=month,
+            items=items, responsibles=responsibles, line=line,
+        ))
+
+    if errors:
+        raise PlanFormatErrors(errors)
+    if [s.number for s in sessions] != [int(_ROW_NUMBER.match(s.source_number).group(1)) for s in sessions]:
+        warnings.append(
+            "номера заседаний в документе ("
+            + ", ".join(s.source_number.rstrip(".") for s in sessions)
+            + f") заменены на 1–{len(sessions)}"
+        )
+    return ParsedPlan(
+        year=year, title=title, approver=signatories["approver"], agreer=signatories["agreer"],
+        sessions=sessions, warnings=warnings,
+    )
