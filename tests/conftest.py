@@ -83,3 +83,30 @@ def personas(secretary, office_head, department_head, responsible, outsider):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+SEED_PATH = __import__("pathlib").Path(__file__).resolve().parent.parent / "workflow" / "fixtures" / "plan-2023.txt"
+
+
+@pytest.fixture
+def seed_bytes() -> bytes:
+    return SEED_PATH.read_bytes()
+
+
+@pytest.fixture
+def seed_plan(db, personas, responsible2, seed_bytes):
+    """The 2023 seed imported as a draft plan, with the personas in place (office head =
+    «Сергеева О.А.», responsible persons members of the portfolio group)."""
+    from workflow.services import plan_import_file
+
+    return plan_import_file(content=seed_bytes, filename="plan-2023.txt").plan
+
+
+@pytest.fixture
+def approved_plan(seed_plan, secretary, office_head, department_head):
+    """The seed plan taken through submit → agree → approve."""
+    from approvals.services import transition_fire
+
+    for name, by in (("submit", secretary), ("agree", office_head), ("approve", department_head)):
+        transition_fire(obj=seed_plan, name=name, by=by)
+    return seed_plan
