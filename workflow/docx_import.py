@@ -1,0 +1,351 @@
+"""Read a plan from the office's Word document (.docx) into a ``ParsedPlan``.
+
+The layout is the one ``workflow.docx_export`` writes, and the one the office types by hand:
+
+- before the main table, «Утверждаю» and «Согласовано» blocks (heading, position lines, a
+  signature line with the name, a date line), as paragraphs or inside a layout table, then
+  the title «План заседаний … на 2023 год» (one paragraph or several);
+- the main table, recognised by its header «№ п/п | Тема заседаний | Срок | Ответственный»;
+  each further row is a session. Topics are the paragraphs of the second cell. A topic is
+  nested under the one before it when it is indented further, is a deeper list level (Word's
+  own lists or «List Bullet 2» styles), or is marked «–»/«-»/«o» under a «•» topic; topics
+  marked by a bullet under an unmarked heading ending with «:» are that heading's sub-topics.
+
+Errors are ``PlanFormatError(line, message)`` where ``line`` is the row of the main table
+(the header row is row 1); the message says so.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from docx import Document
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from workflow.months import MonthError, month_label, parse_due_month
+from workflow.plan_format import (
+    PERSON,
+    ParsedItem,
+    ParsedPlan,
+    ParsedResponsible,
+    ParsedSession,
+    PlanFormatError,
+    PlanFormatErrors,
+    Signatory,
+    annotate_items,
+    parse_responsibles,
+    person_short_name,
+)
+
+_TOP_MARKERS = "•●▪■·◦○*"
+_SUB_MARKERS = "–—-o"
+# «-» and «o» only count as markers when a space follows («-10 %», «organisation» are text).
+_MARKER = re.compile(r"^\s*(?:(?P<marker>[•●▪■·◦○*–—])\s*|(?P<spaced>[-o])\s+)")
+_SESSION_NUMBER = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)]?\s*$")
+_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*(?:год|г\.)")
+_HEADING = re.compile(r"^[«\"“]?\s*(?P<word>утверждаю|согласовано)\s*[»\"”]?\s*:?$", re.IGNORECASE)
+_LIST_STYLE = re.compile(r"^List (?:Bullet|Number|Paragraph)(?: (?P<level>\d))?$", re.IGNORECASE)
+_DATE_LINE = re.compile(r"^[«\"“]?\s*[\d_]{1,3}\s*[»\"”]?\s+(?:[а-яё]+|_+)\s+(?:20\d\d|20__)\s*(?:г\.?|года)?$|^_+$")
+
+
+def _row_error(row: int, problem: str) -> PlanFormatError:
+    return PlanFormatError(row, f"строка {row} таблицы плана (считая шапку): {problem}")
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+# --- Walking the document body in order ------------------------------------------------------
+
+
+def _body_blocks(document):
+    """Paragraphs and tables of the body, in document order."""
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, document)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, document)
+
+
+def _cell_paragraphs(table: Table):
+    """Every paragraph of a (layout) table, row by row, cell by cell, merged cells once."""
+    for row in table.rows:
+        seen = set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            yield from cell.paragraphs
+            for inner in cell.tables:
+                yield from _cell_paragraphs(inner)
+
+
+def _lines(paragraph: Paragraph) -> list[str]:
+    return [line for line in (_clean(part) for part in paragraph.text.split("\n")) if line]
+
+
+def _is_main_table(table: Table) -> bool:
+    if not table.rows or len(table.columns) < 4:
+        return False
+    header = " ".join(_clean(cell.text).casefold() for cell in table.rows[0].cells)
+    return "тема" in header and "срок" in header and "ответствен" in header
+
+
+# --- The preamble: signature blocks and title ----------------------------------------------
+
+
+def _signatory(lines: list[str]) -> Signatory | None:
+    """Position lines up to the line with a person's name; the date line is not needed."""
+    position: list[str] = []
+    for line in lines:
+        bare = line.strip("_ \t")
+        match = PERSON.search(bare)
+        if match:
+            name = match.group(0)
+            # A date line («"15" февраля 2023 г.») never holds a name; anything else before
+            # the name on the signature line is part of the position («…образования О.А.Сергеева»).
+            before = bare[: match.start()].strip("_ ")
+            if before:
+                position.append(before)
+            return Signatory(
+                position=_clean(" ".join(position)).strip(" ,"),
+                name=person_short_name(name),
+                display_name=_clean(name),
+            )
+        if _DATE_LINE.search(line):
+            continue  # a blank date line «"___" ______ 20__ г.» before the name
+        position.append(line)
+    return None
+
+
+def _parse_preamble(lines: list[str]) -> tuple[Signatory | None, Signatory | None, str, int | None]:
+    """(approver, agreer, title, year) from the text before the main table."""
+    title_start = next((i for i, line in enumerate(lines) if line.casefold().startswith("план")), None)
+    head = lines if title_start is None else lines[:title_start]
+    title_lines = [] if title_start is None else lines[title_start:]
+
+    blocks: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in head:
+        match = _HEADING.match(line)
+        if match:
+            current = blocks.setdefault(match["word"].casefold(), [])
+            continue
+        if current is not None:
+            current.append(line)
+    approver = _signatory(blocks["утверждаю"]) if "утверждаю" in blocks else None
+    agreer = _signatory(blocks["согласовано"]) if "согласовано" in blocks else None
+
+    title = _clean(" ".join(title_lines)).replace("*", "")
+    year_match = _YEAR.search(title)
+    return approver, agreer, title, int(year_match["year"]) if year_match else None
+
+
+# --- The main table -----------------------------------------------------------------------
+
+
+@dataclass
+class _Topic:
+    text: str
+    marker: str  # "" (none), "top" or "sub"
+    indent: int  # EMU of the left indent, 0 when none
+    list_level: int | None  # Word list level (numPr/ilvl or a «List Bullet N» style)
+
+
+def _list_level(paragraph: Paragraph) -> int | None:
+    p_pr = paragraph._p.pPr
+    if p_pr is not None and p_pr.numPr is not None:
+        ilvl = p_pr.numPr.ilvl
+        return int(ilvl.val) if ilvl is not None else 0
+    style = paragraph.style.name if paragraph.style is not None else ""
+    match = _LIST_STYLE.match(style or "")
+    if match and not style.casefold().startswith("list paragraph"):
+        return int(match["level"] or 1) - 1
+    return None
+
+
+def _topics(cell) -> list[_Topic]:
+    topics: list[_Topic] = []
+    for paragraph in cell.paragraphs:
+        indent = paragraph.paragraph_format.left_indent or 0
+        level = _list_level(paragraph)
+        for line in _lines(paragraph):
+            match = _MARKER.match(line)
+            marker = ""
+            if match:
+                symbol = match["marker"] or match["spaced"]
+                marker = "top" if symbol in _TOP_MARKERS else "sub"
+                line = line[match.end():].strip()
+                if not line:
+                    continue
+            topics.append(_Topic(line, marker, int(indent), level))
+    return topics
+
+
+def _levels(topics: list[_Topic]) -> list[int]:
+    """Nesting depth of each topic (see the module docstring for the rules)."""
+    indents = sorted({t.indent for t in topics if t.list_level is None})
+    levels = []
+    for topic in topics:
+        if topic.list_level is not None:
+            level = topic.list_level
+        else:
+            level = indents.index(topic.indent)
+        if topic.marker == "sub" and level == 0:
+            level = 1
+        levels.append(level)
+    # A flat list of marked topics under an unmarked «…:» heading belongs to that heading.
+    heading_level = None
+    for index, topic in enumerate(topics):
+        is_heading = not topic.marker and topic.list_level is None and topic.text.endswith(":")
+        if is_heading:
+            heading_level = levels[index]
+            continue
+        if heading_level is not None:
+            if topic.marker or topic.list_level is not None:
+                if levels[index] <= heading_level:
+                    levels[index] = heading_level + 1
+            else:
+                heading_level = None
+    # Normalise: a topic never sits more than one level below the one before it.
+    previous = -1
+    for index, level in enumerate(levels):
+        levels[index] = min(level, previous + 1)
+        previous = levels[index]
+    return levels
+
+
+def _item_tree(topics: list[_Topic], row: int) -> list[ParsedItem]:
+    roots: list[ParsedItem] = []
+    stack: list[ParsedItem] = []
+    for topic, level in zip(topics, _levels(topics), strict=True):
+        item = ParsedItem(text=topic.text, line=row)
+        del stack[level:]
+        (stack[-1].children if stack else roots).append(item)
+        stack.append(item)
+    return roots
+
+
+def _responsibles(cell) -> list[ParsedResponsible]:
+    """Each paragraph is parsed on its own: a paragraph break separates two groups."""
+    result: list[ParsedResponsible] = []
+    for paragraph in cell.paragraphs:
+        for line in _lines(paragraph):
+            for responsible in parse_responsibles(line):
+                if all((r.kind, r.name) != (responsible.kind, responsible.name) for r in result):
+                    result.append(responsible)
+    return result
+
+
+def _row_cells(row) -> list:
+    cells, seen = [], set()
+    for cell in row.cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            cells.append(cell)
+    return cells
+
+
+def _parse_table(table: Table, warnings: list[str]) -> tuple[list[ParsedSession], list[PlanFormatError]]:
+    sessions: list[ParsedSession] = []
+    errors: list[PlanFormatError] = []
+    seen_numbers: dict[int, int] = {}
+    for index, row in enumerate(table.rows[1:], start=2):
+        cells = _row_cells(row)
+        texts = [_clean(cell.text) for cell in cells]
+        if not any(texts):
+            continue
+        if [t.strip(".") for t in texts] == [str(n) for n in range(1, len(texts) + 1)]:
+            continue  # a row that numbers the columns «1 | 2 | 3 | 4»
+        if len(cells) < 4:
+            errors.append(_row_error(index, f"ожидалось 4 столбца, а в строке {len(cells)}"))
+            continue
+        number_cell, topics_cell, due_cell, responsible_cell = cells[:4]
+        match = _SESSION_NUMBER.match(texts[0])
+        if not match:
+            errors.append(_row_error(index, f"в столбце «№ п/п» ожидался номер заседания, а не «{texts[0]}»"))
+            continue
+        source_number = int(match["number"])
+        try:
+            planned_month = parse_due_month(_clean(due_cell.text))
+        except MonthError as exc:
+            errors.append(_row_error(index, f"столбец «Срок»: {exc}"))
+            continue
+        items = _item_tree(_topics(topics_cell), index)
+        if not items:
+            errors.append(_row_error(index, "у заседания нет ни одной темы"))
+            continue
+        annotate_items(items)
+        responsibles = _responsibles(responsible_cell)
+        if not responsibles:
+            errors.append(_row_error(index, "не указан ответственный"))
+            continue
+        number = len(sessions) + 1
+        if source_number in seen_numbers:
+            warnings.append(
+                f"строка {index} таблицы: номер заседания «{texts[0]}» повторяется (уже был в строке "
+                f"{seen_numbers[source_number]}); заседания пронумерованы по порядку документа"
+            )
+        seen_numbers.setdefault(source_number, index)
+        sessions.append(ParsedSession(
+            number=number,
+            source_number=texts[0],
+            planned_month=planned_month,
+            items=items,
+            responsibles=responsibles,
+            line=index,
+        ))
+    return sessions, errors
+
+
+# --- Entry point --------------------------------------------------------------------------
+
+
+def parse_plan_docx(content: bytes) -> ParsedPlan:
+    """Parse a .docx plan. Raises PlanFormatError, or PlanFormatErrors for several problems."""
+    try:
+        document = Document(io.BytesIO(content))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise PlanFormatError(0, "файл не является документом Word (.docx) или повреждён") from exc
+
+    preamble: list[str] = []
+    main_table: Table | None = None
+    for block in _body_blocks(document):
+        if isinstance(block, Table):
+            if _is_main_table(block):
+                main_table = block
+                break
+            for paragraph in _cell_paragraphs(block):
+                preamble.extend(_lines(paragraph))
+        else:
+            preamble.extend(_lines(block))
+    if main_table is None:
+        raise PlanFormatError(
+            0, "в документе не найдена таблица плана с шапкой «№ п/п | Тема заседаний | Срок | Ответственный»"
+        )
+
+    approver, agreer, title, year = _parse_preamble(preamble)
+    if year is None:
+        raise PlanFormatError(0, "не найден заголовок плана с годом: «План заседаний … на 2023 год»")
+    warnings: list[str] = []
+    sessions, errors = _parse_table(main_table, warnings)
+    if errors:
+        raise PlanFormatErrors(errors)
+    if not sessions:
+        raise PlanFormatError(0, "в таблице плана нет ни одного заседания")
+    for session in sessions:
+        if session.planned_month.year != year:
+            warnings.append(
+                f"строка {session.line} таблицы: срок «{month_label(session.planned_month)}» не в {year} году"
+            )
+    if approver is None:
+        warnings.append("нет блока «Утверждаю» с должностью и именем: подписант не указан")
+    if agreer is None:
+        warnings.append("нет блока «Согласовано» с должностью и именем: подписант не указан")
+    return ParsedPlan(year=year, title=title, approver=approver, agreer=agreer, sessions=sessions, warnings=warnings)
