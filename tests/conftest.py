@@ -12,6 +12,13 @@ from accounts.models import Role
 PORTFOLIO_GROUP = "Руководители управленческих портфелей департамента образования"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing demo passwords properly costs ~0.1 s per user; tests need no such strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config, items):
     """Skip ``@pytest.mark.postgres`` tests when the suite runs on SQLite."""
     from django.conf import settings
