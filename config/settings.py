@@ -198,7 +198,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -207,6 +207,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalStateEnum": "approvals.models.ApprovalState",
+        "TransitionNameEnum": "approvals.models.TransitionName",
+        "AvailableTransitionEnum": "approvals.serializers.AVAILABLE_TRANSITIONS",
+        "SessionStateEnum": "workflow.models.SessionState",
+        "SessionTransitionEnum": "workflow.serializers.SESSION_TRANSITIONS",
+        "ProjectKindEnum": "workflow.models.ProjectKind",
+        "RoleEnum": "accounts.models.Role",
+    },
 }
 
 # --- The domain ---
@@ -215,6 +225,21 @@ PROJECT_OFFICE_NAME = env.str("PROJECT_OFFICE_NAME", default="Проектный
 SESSION_DEFAULT_DAY = env.int("SESSION_DEFAULT_DAY", default=15)
 if not 1 <= SESSION_DEFAULT_DAY <= 28:
     raise ImproperlyConfigured("SESSION_DEFAULT_DAY must be between 1 and 28.")
+
+# --- Preparation tasks and chasing (tasks/) ---
+# Due date = the session's expected date minus this many days, moved back to a working day.
+TASKS_DUE_DAYS_BEFORE = env.int("TASKS_DUE_DAYS_BEFORE", default=10)
+# Tasks are created for sessions whose expected date is at most this many days ahead.
+TASKS_ASSIGN_WINDOW_DAYS = env.int("TASKS_ASSIGN_WINDOW_DAYS", default=60)
+TASKS_RESULT_MAX_BYTES = env.int("TASKS_RESULT_MAX_BYTES", default=20 * 1024 * 1024)
+TASKS_OUTBOX_BATCH_SIZE = env.int("TASKS_OUTBOX_BATCH_SIZE", default=100)
+TASKS_OUTBOX_MAX_ATTEMPTS = env.int("TASKS_OUTBOX_MAX_ATTEMPTS", default=8)
+TASKS_OUTBOX_BACKOFF_SECONDS = env.int("TASKS_OUTBOX_BACKOFF_SECONDS", default=60)
+TASKS_OUTBOX_STUCK_SECONDS = env.int("TASKS_OUTBOX_STUCK_SECONDS", default=900)
+if TASKS_DUE_DAYS_BEFORE < 0 or TASKS_ASSIGN_WINDOW_DAYS < TASKS_DUE_DAYS_BEFORE or TASKS_OUTBOX_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        "TASKS_DUE_DAYS_BEFORE must be >= 0, TASKS_ASSIGN_WINDOW_DAYS >= it, TASKS_OUTBOX_MAX_ATTEMPTS >= 1."
+    )
 
 LOGGING = {
     "version": 1,

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Задачи подготовки")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the receivers

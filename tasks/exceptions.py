@@ -1,0 +1,55 @@
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import DomainError
+
+
+class TaskError(DomainError):
+    """A refused change to a preparation task."""
+
+    code = "task_error"
+
+
+class TaskForbidden(TaskError):
+    status = 403
+    code = "forbidden"
+
+
+class TaskTransitionNotAvailable(TaskError):
+    status = 409
+    code = "invalid_state"
+
+
+class TaskConcurrentChange(TaskError):
+    status = 409
+    code = "conflict"
+
+    def __init__(self, message=None, **kwargs):
+        super().__init__(message or _("Задача только что изменена другим пользователем. Обновите страницу."), **kwargs)
+
+
+class TaskCommentRequired(TaskError):
+    status = 400
+    code = "comment_required"
+
+    def __init__(self, message=None, **kwargs):
+        super().__init__(message or _("Укажите комментарий: возврат на доработку без комментария невозможен."), **kwargs)
+
+
+class TaskResultRequired(TaskError):
+    status = 400
+    code = "result_required"
+
+    def __init__(self, message=None, **kwargs):
+        super().__init__(message or _("Приложите файл или впишите текст результата перед сдачей."), **kwargs)
+
+
+class TaskResultInvalid(TaskError):
+    status = 400
+    code = "invalid_result"
+
+
+class OutboxConnectionError(TaskError):
+    """The SMTP server could not be reached; the claimed messages were put back with a backoff."""
+
+    status = 503
+    code = "smtp_unavailable"

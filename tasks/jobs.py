@@ -1,0 +1,56 @@
+"""Celery jobs: thin wrappers that take ids or ISO dates and call the plain functions.
+
+Every job is idempotent, so ``acks_late`` (a job lost with its worker runs again) is safe.
+Schedules live in django-celery-beat (see ``schedules.py``), editable in the admin.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from celery import shared_task
+
+from . import services
+from .exceptions import OutboxConnectionError
+from .outbox import outbox_drain, outbox_release_stuck
+
+logger = logging.getLogger(__name__)
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+@shared_task(name="tasks.assign_items", acks_late=True)
+def assign_items(item_ids: list[int]) -> int:
+    """Assign the tasks of just-approved items, then send the notices."""
+    result = services.tasks_assign(item_ids=item_ids)
+    if result.notices:
+        drain_outbox.delay()
+    return result.created
+
+
+@shared_task(name="tasks.chase_daily", acks_late=True)
+def chase_daily(day: str | None = None) -> dict:
+    """The daily schedule: assignment window and reminder planning, then the outbox drain."""
+    report = services.chase_run(day=_day(day), send=False)
+    drain_outbox.delay()
+    return {"created": report.assigned.created, "queued": report.reminders.queued}
+
+
+@shared_task(
+    name="tasks.drain_outbox",
+    acks_late=True,
+    autoretry_for=(OutboxConnectionError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=6,
+)
+def drain_outbox() -> int:
+    """Send what is due; also the periodic sweep that re-drives rows a lost message left."""
+    outbox_release_stuck()
+    result = outbox_drain()
+    if result.unreachable:
+        raise OutboxConnectionError(result.errors[-1] if result.errors else "SMTP unreachable")
+    return result.sent

@@ -1,0 +1,31 @@
+"""The beat schedule, stored in django-celery-beat's tables (editable in the admin).
+
+Created by the data migration ``0002_beat_schedules`` and again, if an operator deleted them,
+by ``manage.py setup_schedules``. Existing entries are left as the admin set them.
+"""
+
+from __future__ import annotations
+
+DAILY_CHASE = "Задачи подготовки: ежедневное назначение, напоминания и эскалация"
+OUTBOX_SWEEP = "Задачи подготовки: отправка исходящих писем"
+
+
+def schedules_ensure(*, periodic_task, crontab_schedule, interval_schedule, timezone_name: str) -> list[str]:
+    """Create the missing entries; return the names created. Takes the model classes so the
+    migration can pass its historical models."""
+    crontab, _ = crontab_schedule.objects.get_or_create(
+        minute="0", hour="8", day_of_week="*", day_of_month="*", month_of_year="*", timezone=timezone_name
+    )
+    interval, _ = interval_schedule.objects.get_or_create(every=5, period="minutes")
+    created = []
+    for name, task, schedule in (
+        (DAILY_CHASE, "tasks.chase_daily", {"crontab": crontab}),
+        (OUTBOX_SWEEP, "tasks.drain_outbox", {"interval": interval}),
+    ):
+        _, was_created = periodic_task.objects.get_or_create(
+            name=name,
+            defaults={"task": task, "description": "Создано автоматически; расписание можно изменить.", **schedule},
+        )
+        if was_created:
+            created.append(name)
+    return created
