@@ -1,0 +1,163 @@
+"""What every API of the project shares: the error body, the schema class and transition actions.
+
+* ``ErrorSerializer`` documents the one error shape of ``config.api_errors``.
+* ``AutoSchema`` adds the error responses a view can give (401/403 always, 404 on a detail or
+  a paginated list, 400 on filters and input, 409 on writes, 415 on bodies) to every
+  operation that does not declare them itself, each with a Russian example. So the schema is
+  complete without repeating the same decorator on every view, and a schema-driven fuzzer
+  (schemathesis) finds every status code the API really returns documented.
+* ``transition_action`` builds a ``POST /…/{id}/<name>/`` action with body ``{"comment": …}``
+  that calls the viewset's ``perform_transition(obj, name, comment)``; the approvals API and
+  the tasks API both use it.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response."""
+
+    code = serializers.CharField(help_text=_("Стабильный машинный код ошибки, например «invalid_state»."))
+    detail = serializers.CharField(help_text=_("Сообщение для человека, по-русски."))
+    errors = serializers.JSONField(
+        required=False,
+        help_text=_("Подробности: ошибки по полям (объект) или по строкам импортируемого файла (список)."),
+    )
+
+    class Meta:
+        ref_name = "Error"
+
+
+def _example(name: str, code: str, detail: str, errors=None) -> OpenApiExample:
+    value = {"code": code, "detail": detail}
+    if errors is not None:
+        value["errors"] = errors
+    return OpenApiExample(name, value=value, response_only=True)
+
+
+ERROR_EXAMPLES: dict[int, list[OpenApiExample]] = {
+    400: [
+        _example("Неверные данные", "invalid", "Проверьте введённые данные: Обязательное поле.",
+                 {"text": ["Обязательное поле."]}),
+        _example("Нужен комментарий", "comment_required",
+                 "Укажите комментарий: возврат на доработку без комментария невозможен."),
+    ],
+    401: [_example("Не выполнен вход", "not_authenticated", "Учетные данные не были предоставлены.")],
+    403: [
+        _example("Нет прав", "forbidden", "Действие «Согласовать» вам недоступно: оно выполняется другой ролью."),
+    ],
+    404: [_example("Не найдено", "not_found", "Объект не найден или недоступен.")],
+    409: [
+        _example("Неподходящее состояние", "invalid_state",
+                 "Действие «Утвердить» невозможно: текущее состояние — «На согласовании»."),
+        _example("Одновременное изменение", "conflict",
+                 "Состояние уже изменено другим пользователем: теперь «Согласовано»."),
+        _example("Не редактируется", "not_editable",
+                 "План уже не черновик: изменить его можно только через согласование."),
+    ],
+    415: [_example("Неподдерживаемый формат", "unsupported_media_type",
+                   "Неподдерживаемый тип данных «text/plain» в запросе.")],
+}
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: _("Неверные данные, фильтр или отсутствует обязательный комментарий."),
+    401: _("Не выполнен вход: нужен заголовок «Authorization: Token …» или сессия."),
+    403: _("Роль пользователя не позволяет это действие."),
+    404: _("Объект не существует или не виден пользователю; или нет такой страницы списка."),
+    409: _("Состояние объекта не позволяет действие, или его только что изменил другой пользователь."),
+    415: _("Неподдерживаемый тип тела запроса."),
+}
+
+
+def error_response(status: int, description: str | None = None) -> OpenApiResponse:
+    return OpenApiResponse(
+        response=ErrorSerializer,
+        description=str(description or ERROR_DESCRIPTIONS[status]),
+        examples=ERROR_EXAMPLES.get(status, []),
+    )
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """For ``@extend_schema(responses={200: X, **error_responses(400, 409)})``."""
+    return {status: error_response(status) for status in statuses}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema plus the error responses each operation can give."""
+
+    def _error_statuses(self) -> set[int]:
+        view = self.view
+        permissions = getattr(view, "permission_classes", ())
+        anonymous = any(p is AllowAny for p in permissions) or not permissions
+        statuses: set[int] = set() if anonymous else {401, 403}
+        has_path_params = "{" in self.path
+        if has_path_params:
+            statuses.add(404)
+        if self.method == "GET" and self._is_list_view() and not has_path_params:
+            statuses.update({400, 404})  # a bad filter value; a page past the end
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses.update({400, 415})
+        if self.method in ("POST", "PUT", "PATCH", "DELETE") and not anonymous:
+            statuses.add(409)
+        return statuses
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction=direction)
+        for status in sorted(self._error_statuses()):
+            if str(status) not in responses:
+                responses[str(status)] = self._get_response_for_code(error_response(status), str(status))
+        return responses
+
+
+class TransitionCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=4000,
+        help_text=_("Комментарий к решению; обязателен при возврате на доработку."),
+    )
+
+
+COMMENT_EXAMPLES = [
+    OpenApiExample("Без комментария", value={"comment": ""}, request_only=True),
+    OpenApiExample(
+        "Возврат на доработку",
+        value={"comment": "Уточните сроки и ответственных по пункту 3."},
+        request_only=True,
+    ),
+]
+
+
+def transition_action(name: str, *, summary: str, description: str, response, detail: bool = True):
+    """A ``POST {id}/<name>/`` action firing transition ``name`` through ``perform_transition``.
+
+    The viewset defines ``perform_transition(obj, name, comment)``, which raises the app's
+    DomainError on refusal and returns nothing; the action answers with the object as
+    ``get_object`` now sees it, serialized by the viewset's serializer.
+    """
+
+    def fire(self, request, pk=None):
+        body = TransitionCommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        obj = self.get_object()
+        self.perform_transition(obj, name, body.validated_data["comment"])
+        return self.transition_response(obj)
+
+    fire.__name__ = f"transition_{name}"
+    fire.__doc__ = description
+    fire = action(detail=detail, methods=["post"], url_path=name, url_name=name)(fire)
+    return extend_schema(
+        summary=str(summary),
+        description=str(description),
+        request=TransitionCommentSerializer,
+        responses={200: response, **error_responses(400, 403, 404, 409)},
+        examples=COMMENT_EXAMPLES,
+    )(fire)

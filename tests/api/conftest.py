@@ -1,0 +1,21 @@
+"""API clients signed in as the personas, by token (as another system would call the API)."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api_as(db):
+    """``api_as(user)`` -> an APIClient sending that user's token; ``api_as(None)`` is anonymous."""
+    return token_client

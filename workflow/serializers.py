@@ -1,0 +1,252 @@
+"""Plans, sessions, agenda items and projects as the API shows and accepts them.
+
+Serializers only shape data: writes go through ``workflow.edit_services`` (drafts) and
+``workflow.services`` (sessions' life events); states change only through transitions.
+Nesting (sessions → items → sub-items) is built in Python from one query of the plan's
+items (``attach_tree``), so the number of queries does not depend on the number of items.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import ResponsibleGroup, User
+from approvals.serializers import ApprovalStateMixin
+
+from .models import AgendaItem, Plan, Project, ProjectKind, Session, SessionState
+
+SESSION_TRANSITIONS = ("schedule", "postpone", "cancel", "hold")
+
+
+# --- Responsible persons and groups ---------------------------------------------------------
+
+
+class ResponsibleSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[("person", "человек"), ("group", "группа")])
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ResponsibleIdsField(serializers.ManyRelatedField):
+    """Ids of the item's responsible persons (or groups): read from ``responsibilities``,
+    written as a list of ids that replaces them."""
+
+    def __init__(self, *, kind: str, queryset, **kwargs):
+        self.kind = kind
+        kwargs.setdefault("required", False)
+        super().__init__(child_relation=serializers.PrimaryKeyRelatedField(queryset=queryset), **kwargs)
+
+    def get_attribute(self, instance):
+        return [getattr(r, self.kind) for r in instance.responsibilities.all() if getattr(r, f"{self.kind}_id")]
+
+
+# --- Agenda items --------------------------------------------------------------------------
+
+
+class AgendaItemSerializer(ApprovalStateMixin, serializers.ModelSerializer):
+    responsible_persons = ResponsibleIdsField(
+        kind="person", queryset=User.objects.filter(is_active=True),
+        help_text=_("Ответственные люди (id из /api/people/)."),
+    )
+    responsible_groups = ResponsibleIdsField(
+        kind="group", queryset=ResponsibleGroup.objects.all(),
+        help_text=_("Ответственные группы (id из /api/groups/)."),
+    )
+    responsibles = serializers.SerializerMethodField(help_text=_("Ответственные в порядке документа."))
+    project_name = serializers.CharField(source="project.name", read_only=True, default=None)
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id", "plan", "session", "parent", "order", "text", "project", "project_name", "needs_preparation",
+            "is_amendment", "responsible_persons", "responsible_groups", "responsibles",
+            "state", "state_display", "available_transitions",
+        ]
+        read_only_fields = ["plan", "is_amendment"]
+        extra_kwargs = {
+            "session": {"queryset": Session.objects.all()},
+            "parent": {"queryset": AgendaItem.objects.all()},
+            "order": {"required": False},
+        }
+
+    @extend_schema_field(ResponsibleSerializer(many=True))
+    def get_responsibles(self, item) -> list[dict]:
+        return [
+            {"kind": "person", "id": r.person_id, "name": str(r.person)} if r.person_id
+            else {"kind": "group", "id": r.group_id, "name": r.group.name}
+            for r in item.responsibilities.all()
+        ]
+
+
+class AgendaItemUpdateSerializer(AgendaItemSerializer):
+    class Meta(AgendaItemSerializer.Meta):
+        extra_kwargs = {**AgendaItemSerializer.Meta.extra_kwargs, "session": {"required": False,
+                                                                              "queryset": Session.objects.all()}}
+
+
+class AgendaItemNodeSerializer(AgendaItemSerializer):
+    """An item with its sub-items, as nested in a plan."""
+
+    class Meta(AgendaItemSerializer.Meta):
+        fields = [f for f in AgendaItemSerializer.Meta.fields if f not in ("plan", "session")] + ["children"]
+        read_only_fields = fields
+        extra_kwargs = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["children"] = AgendaItemNodeSerializer(many=True, read_only=True, source="tree_children")
+        return fields
+
+
+# --- Sessions ------------------------------------------------------------------------------
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    state = serializers.ChoiceField(choices=SessionState.choices, read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    due_label = serializers.CharField(read_only=True, help_text=_("Срок, как в плане: «Февраль 2023 г.»"))
+    expected_date = serializers.DateField(read_only=True, help_text=_("Точная дата или условный день месяца."))
+    available_transitions = serializers.SerializerMethodField(
+        help_text=_("Действия с заседанием, доступные текущему пользователю сейчас.")
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "id", "plan", "number", "source_number", "planned_month", "due_label", "starts_at", "expected_date",
+            "place", "state", "state_display", "available_transitions",
+        ]
+        read_only_fields = ["starts_at"]
+        extra_kwargs = {
+            "plan": {"queryset": Plan.objects.all()},
+            "number": {"required": False, "min_value": 1, "max_value": 999},
+            "source_number": {"required": False},
+            "planned_month": {"help_text": _("Любой день месяца; хранится первое число.")},
+        }
+
+    @extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(SESSION_TRANSITIONS)}})
+    def get_available_transitions(self, session) -> list[str]:
+        request = self.context.get("request")
+        if not (request and request.user.is_authenticated and request.user.is_office_staff):
+            return []
+        return [name for name in SESSION_TRANSITIONS if can_proceed(getattr(session, name))]
+
+
+class SessionUpdateSerializer(SessionSerializer):
+    class Meta(SessionSerializer.Meta):
+        read_only_fields = ["starts_at", "plan"]
+        extra_kwargs = {k: v for k, v in SessionSerializer.Meta.extra_kwargs.items() if k != "plan"}
+
+
+class SessionNodeSerializer(SessionSerializer):
+    """A session nested in its plan, with its items as a tree."""
+
+    items = AgendaItemNodeSerializer(many=True, read_only=True, source="tree_items")
+
+    class Meta(SessionSerializer.Meta):
+        fields = [f for f in SessionSerializer.Meta.fields if f != "plan"] + ["items"]
+        read_only_fields = fields
+        extra_kwargs = {}
+
+
+class SessionScheduleSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField(help_text=_("Дата и время заседания."))
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class SessionPostponeSerializer(serializers.Serializer):
+    planned_month = serializers.DateField(help_text=_("Новый месяц (любой его день)."))
+    starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+
+class PlanSerializer(ApprovalStateMixin, serializers.ModelSerializer):
+    sessions_count = serializers.IntegerField(read_only=True)
+    items_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id", "office", "year", "title", "approver_position", "approver_name", "agreer_position",
+            "agreer_name", "source_name", "created_at", "updated_at", "sessions_count", "items_count",
+            "state", "state_display", "available_transitions",
+        ]
+        read_only_fields = ["source_name", "created_at", "updated_at"]
+        extra_kwargs = {
+            "year": {"min_value": 2000, "max_value": 2100},
+            "title": {"required": False},
+            "office": {"required": False},
+        }
+        # The (office, year) uniqueness is checked by the service with a Russian message.
+        validators = []
+
+
+class PlanDetailSerializer(PlanSerializer):
+    sessions = SessionNodeSerializer(many=True, read_only=True, source="tree_sessions")
+
+    class Meta(PlanSerializer.Meta):
+        fields = [*PlanSerializer.Meta.fields, "sessions"]
+
+    def to_representation(self, plan):
+        if not hasattr(plan, "tree_sessions"):
+            attach_tree(plan, list(plan.items.all()), list(plan.sessions.all()))
+        return super().to_representation(plan)
+
+
+class PlanImportResultSerializer(PlanDetailSerializer):
+    created = serializers.BooleanField(read_only=True, help_text=_("False: этот файл уже был загружен."))
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+    summary = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(PlanDetailSerializer.Meta):
+        fields = [*PlanDetailSerializer.Meta.fields, "created", "warnings", "summary"]
+
+
+class PlanImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("Документ плана: .docx или текстовая выгрузка (UTF-8 / Windows-1251)."))
+
+
+def attach_tree(plan: Plan, items, sessions) -> Plan:
+    """Hang ``sessions`` (ordered) and ``items`` (ordered) on ``plan`` as a tree, in Python.
+
+    Sets ``plan.tree_sessions``, ``session.tree_items`` and ``item.tree_children``; each
+    item's ``plan`` is the same object, so checking its transitions costs no query. An item
+    whose parent is not visible is shown at its session's top level.
+    """
+    by_id = {item.pk: item for item in items}
+    roots: dict[int, list] = {session.pk: [] for session in sessions}
+    for item in items:
+        item.plan = plan
+        item.tree_children = []
+    for item in items:
+        parent = by_id.get(item.parent_id)
+        if parent is not None:
+            parent.tree_children.append(item)
+        else:
+            roots.setdefault(item.session_id, []).append(item)
+    for session in sessions:
+        session.tree_items = roots[session.pk]
+    plan.tree_sessions = list(sessions)
+    return plan
+
+
+# --- Projects ------------------------------------------------------------------------------
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind = serializers.ChoiceField(choices=ProjectKind.choices, required=False)
+    leads = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=User.objects.filter(is_active=True),
+        help_text=_("Руководители проекта (id из /api/people/)."),
+    )
+
+    class Meta:
+        model = Project
+        fields = ["id", "name", "kind", "kind_display", "leads"]
+        extra_kwargs = {"name": {"max_length": 1000}}
