@@ -1,0 +1,169 @@
+"""Admin for people: users with their role, short name and position; groups with members.
+
+``grant_admin_permissions(user)`` gives a demo or real account the Django model permissions
+its role needs in the admin (``ROLE_ADMIN_PERMISSIONS``). Model permissions only open the
+doors; the admin classes in ``workflow/admin.py`` also check the role and the plan's state.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import ResponsibleGroup, Role, User
+
+_VIEW_PLAN = (
+    "workflow.view_plan",
+    "workflow.view_session",
+    "workflow.view_agendaitem",
+    "workflow.view_responsibility",
+    "workflow.view_project",
+    "approvals.view_decision",
+    "accounts.view_responsiblegroup",
+)
+_OFFICE_STAFF = (
+    *_VIEW_PLAN,
+    "workflow.add_plan",
+    "workflow.change_plan",
+    "workflow.delete_plan",
+    "workflow.add_session",
+    "workflow.change_session",
+    "workflow.delete_session",
+    "workflow.add_agendaitem",
+    "workflow.change_agendaitem",
+    "workflow.delete_agendaitem",
+    "workflow.add_responsibility",
+    "workflow.change_responsibility",
+    "workflow.delete_responsibility",
+    "workflow.add_project",
+    "workflow.change_project",
+    "accounts.view_user",
+    "accounts.add_responsiblegroup",
+    "accounts.change_responsiblegroup",
+)
+
+# The Django model permissions ("app_label.codename") each role needs in the admin.
+# Accounts themselves (users, Django groups) are managed by superusers only.
+ROLE_ADMIN_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.SECRETARY: _OFFICE_STAFF,
+    Role.OFFICE_HEAD: _OFFICE_STAFF,
+    Role.DEPARTMENT_HEAD: (*_VIEW_PLAN, "accounts.view_user"),
+    Role.RESPONSIBLE: _VIEW_PLAN,
+}
+_MANAGED = sorted({perm for perms in ROLE_ADMIN_PERMISSIONS.values() for perm in perms})
+
+
+def _permissions(names) -> list[Permission]:
+    query = Q()
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(query)) if names else []
+
+
+def grant_admin_permissions(user: User) -> list[str]:
+    """Give ``user`` exactly the admin permissions of their role (idempotent); return them.
+
+    A role with admin permissions also makes the user staff; a user without a role gets no
+    permissions from here and keeps their ``is_staff`` as it is.
+    """
+    wanted = ROLE_ADMIN_PERMISSIONS.get(user.role, ())
+    user.user_permissions.remove(*_permissions(_MANAGED))
+    if wanted:
+        user.user_permissions.add(*_permissions(wanted))
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    # Drop the per-instance permission cache so the new set applies at once.
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cache, None)
+    return sorted(wanted)
+
+
+class ResponsibleGroupMembershipInline(admin.TabularInline):
+    model = ResponsibleGroup.members.through
+    extra = 0
+    verbose_name = _("группа ответственных")
+    verbose_name_plural = _("группы ответственных")
+    autocomplete_fields = ("responsiblegroup",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "short_name", "full_name", "position", "role", "email", "is_staff", "is_active")
+    list_filter = ("role", "is_staff", "is_active", "is_superuser", "responsible_groups", "groups")
+    search_fields = ("username", "short_name", "full_name", "first_name", "last_name", "email", "position")
+    ordering = ("short_name", "username")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (
+            _("Личные данные"),
+            {
+                "fields": ("full_name", "short_name", "first_name", "last_name", "email", "position", "role"),
+            },
+        ),
+        (
+            _("Права доступа"),
+            {
+                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+            },
+        ),
+        (_("Важные даты"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2"),
+            },
+        ),
+        (
+            _("Личные данные"),
+            {
+                "classes": ("wide",),
+                "fields": ("full_name", "short_name", "email", "position", "role"),
+            },
+        ),
+    )
+    inlines = (ResponsibleGroupMembershipInline,)
+
+
+@admin.register(ResponsibleGroup)
+class ResponsibleGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "member_count", "member_names")
+    search_fields = ("name", "members__short_name", "members__full_name", "members__username")
+    filter_horizontal = ("members",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("members")).prefetch_related("members")
+
+    @admin.display(description=_("участников"), ordering="member_total")
+    def member_count(self, group: ResponsibleGroup) -> int:
+        return group.member_total
+
+    @admin.display(description=_("участники"))
+    def member_names(self, group: ResponsibleGroup) -> str:
+        return ", ".join(str(member) for member in group.members.all()) or "—"
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """Django's permission groups, with their members listed."""
+
+    list_display = ("name", "member_names")
+    readonly_fields = ("member_names",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("user_set")
+
+    @admin.display(description=_("участники"))
+    def member_names(self, group: Group) -> str:
+        return ", ".join(str(member) for member in group.user_set.all()) or "—"
