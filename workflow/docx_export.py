@@ -45,7 +45,7 @@ BLANK_DATE = "«___» ____________ 20__ г."
 SIGNATURE_LINE = "_____________"
 TABLE_HEADER = ("№ п/п", "Тема заседаний", "Срок", "Ответственный")
 # Column widths for A4 portrait with 2.5 cm / 1.5 cm side margins (17 cm of text).
-COLUMN_WIDTHS = (Cm(1.3), Cm(9.2), Cm(2.8), Cm(3.7))
+COLUMN_WIDTHS = (Cm(1.4), Cm(8.6), Cm(3.2), Cm(3.8))
 BLOCK_INDENT = Cm(9.5)
 
 MONTHS_GENITIVE = (
@@ -269,6 +269,16 @@ def _topics_cell(cell, items: list[AgendaItem]) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
+def _fix_widths(table, widths) -> None:
+    """Column widths in the grid and in every cell: Word reads the cells, LibreOffice the grid."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
 def _mark_header_row(row) -> None:
     """Repeat the header row on every page."""
     tr_pr = row._tr.get_or_add_trPr()
@@ -298,7 +308,6 @@ def plan_docx(*, plan: Plan) -> bytes:
     table = document.add_table(rows=1, cols=len(TABLE_HEADER))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
     header = table.rows[0]
     _mark_header_row(header)
     for cell, text in zip(header.cells, TABLE_HEADER, strict=True):
@@ -310,15 +319,15 @@ def plan_docx(*, plan: Plan) -> bytes:
         _topics_cell(cells[1], session_items)
         _cell_text(cells[2], [month_label(session.planned_month)], align=WD_ALIGN_PARAGRAPH.CENTER)
         _cell_text(cells[3], session_responsibles(session_items))
-    for row in table.rows:
-        for cell, width in zip(row.cells, COLUMN_WIDTHS, strict=True):
-            cell.width = width
+    _fix_widths(table, COLUMN_WIDTHS)
     return _to_bytes(document)
 
 
 # --- The approval sheet --------------------------------------------------------------------
 
 APPROVAL_SHEET_HEADER = ("№", "Должность", "ФИО", "Действие", "Дата", "Комментарий")
+# Landscape A4 with 2.5 cm / 1.5 cm side margins: 25.7 cm of text.
+APPROVAL_SHEET_WIDTHS = (Cm(1.0), Cm(6.5), Cm(5.0), Cm(3.7), Cm(3.0), Cm(6.5))
 
 
 def _decision_rows(decisions) -> list[list[str]]:
@@ -346,6 +355,7 @@ def _decisions_table(document, rows: list[list[str]]) -> None:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
             _cell_text(cell, value.splitlines() or [""])
+    _fix_widths(table, APPROVAL_SHEET_WIDTHS)
 
 
 def approval_sheet_docx(*, plan: Plan) -> bytes:
