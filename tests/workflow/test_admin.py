@@ -422,3 +422,31 @@ def test_the_seed_plan_pages_render_for_every_staff_role(seed_plan, secretary, o
             assert client.get(url).status_code == 200, (user.username, url)
     assert Plan.objects.count() == 1
     assert Session.objects.filter(plan=seed_plan).count() == 5
+
+
+def test_transition_post_without_csrf_token_is_refused(plan, secretary):
+    grant_admin_permissions(secretary)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(secretary)
+
+    response = client.post(_transition_url(plan), {"transition": "submit"})
+
+    assert response.status_code == 403
+    plan.refresh_from_db()
+    assert plan.state == ApprovalState.DRAFT
+
+
+def test_user_and_group_admin_show_role_fields_and_members(responsible, responsible2, portfolio_group):
+    root = make_user("root", role="", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(root)
+
+    add_page = client.get(reverse("admin:accounts_user_add"))
+    change_page = client.get(_change_url(responsible)).content.decode()
+    groups_page = client.get(reverse("admin:accounts_responsiblegroup_changelist")).content.decode()
+
+    assert add_page.status_code == 200
+    for field in ("role", "short_name", "position"):
+        assert f'name="{field}"' in add_page.content.decode()
+        assert f'name="{field}"' in change_page
+    assert "Петров П.П." in groups_page and "Смирнова А.В." in groups_page
