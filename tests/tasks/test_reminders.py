@@ -1,0 +1,132 @@
+"""Planning a day's reminders: before, on, overdue repeat, escalation; one digest per person."""
+
+import datetime
+
+import pytest
+
+from tasks.models import MessageKind, OutboxMessage, ReminderPolicy
+from tasks.reminders import reminders_plan
+from tests.factories import make_user
+
+D = datetime.date
+DUE = D(2031, 3, 10)
+
+
+@pytest.fixture
+def policy(db):
+    policy = ReminderPolicy.current()
+    policy.days_before_due, policy.remind_on_due_date = 3, True
+    policy.overdue_every_days, policy.escalate_after_days = 2, 3
+    policy.save()
+    return policy
+
+
+def _digest(person, day):
+    return OutboxMessage.objects.filter(recipient=person, kind=MessageKind.REMINDER, day=day).first()
+
+
+@pytest.mark.parametrize(
+    ("day", "expected", "heading"),
+    [
+        (D(2031, 3, 6), False, None),
+        (D(2031, 3, 7), True, "Скоро срок"),  # 3 days before
+        (D(2031, 3, 8), False, None),
+        (D(2031, 3, 10), True, "Срок — сегодня"),
+        (D(2031, 3, 11), True, "Просрочено"),  # 1 day late
+        (D(2031, 3, 12), False, None),  # every 2 days
+        (D(2031, 3, 13), True, "Просрочено"),
+        (D(2031, 3, 15), True, "Просрочено"),
+    ],
+)
+def test_reminder_days_follow_the_policy(policy, make_task, responsible, day, expected, heading):
+    make_task(responsible, DUE)
+
+    reminders_plan(day=day)
+
+    digest = _digest(responsible, day)
+    assert (digest is not None) == expected
+    if expected:
+        assert heading in digest.body_text and heading in digest.body_html
+        assert digest.to_email == responsible.email
+
+
+def test_policy_changes_apply_without_a_deploy(policy, make_task, responsible):
+    make_task(responsible, DUE)
+    policy.days_before_due, policy.remind_on_due_date, policy.overdue_every_days = 5, False, 0
+    policy.save()
+
+    for day in (D(2031, 3, 5), D(2031, 3, 7), D(2031, 3, 10), D(2031, 3, 11)):
+        reminders_plan(day=day)
+
+    assert list(OutboxMessage.objects.values_list("day", flat=True)) == [D(2031, 3, 5)]
+
+
+def test_one_digest_per_person_with_all_their_tasks(policy, make_task, responsible, responsible2):
+    late = make_task(responsible, D(2031, 3, 9))
+    today = make_task(responsible, D(2031, 3, 10))
+    soon = make_task(responsible, D(2031, 3, 13))
+    make_task(responsible, D(2031, 3, 12))  # nothing today for this one
+    other = make_task(responsible2, D(2031, 3, 10))
+
+    plan = reminders_plan(day=D(2031, 3, 10))
+
+    assert plan.reminders == plan.queued == 2
+    digest = _digest(responsible, D(2031, 3, 10))
+    assert sorted(digest.task_ids) == sorted([late.pk, today.pk, soon.pk])
+    assert "просрочено на 1 дн." in digest.body_text
+    assert "13.03.2031" in digest.body_text and f"/tasks/{soon.pk}/" in digest.body_text
+    assert _digest(responsible2, D(2031, 3, 10)).task_ids == [other.pk]
+
+
+def test_a_second_run_the_same_day_queues_nothing(policy, make_task, responsible):
+    make_task(responsible, DUE)
+    first = reminders_plan(day=DUE)
+    second = reminders_plan(day=DUE)
+
+    assert first.queued == 1 and second.queued == 0
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_submitted_done_and_cancelled_tasks_are_not_chased(policy, make_task, responsible):
+    for state in ("submitted", "done", "cancelled"):
+        make_task(responsible, DUE, state=state)
+
+    assert reminders_plan(day=D(2031, 3, 11)).reminders == 0
+
+
+def test_escalation_to_office_heads_after_the_delay(policy, make_task, responsible, office_head):
+    second_head = make_user("head2", role="office_head")
+    make_user("head_no_mail", role="office_head", email="")
+    task = make_task(responsible, DUE)
+
+    reminders_plan(day=D(2031, 3, 12))  # 2 days late: not yet
+    assert not OutboxMessage.objects.filter(kind=MessageKind.ESCALATION).exists()
+
+    plan = reminders_plan(day=D(2031, 3, 13))  # 3 days late
+    plan_next = reminders_plan(day=D(2031, 3, 14))  # and daily afterwards
+
+    escalations = OutboxMessage.objects.filter(kind=MessageKind.ESCALATION)
+    assert plan.escalations == plan_next.escalations == 2
+    assert {m.recipient for m in escalations.filter(day=D(2031, 3, 13))} == {office_head, second_head}
+    message = escalations.get(recipient=office_head, day=D(2031, 3, 13))
+    assert message.task_ids == [task.pk]
+    assert str(responsible) in message.body_text and "просрочено на 3 дн." in message.body_text
+
+
+def test_escalation_can_be_turned_off(policy, make_task, responsible, office_head):
+    policy.escalate_after_days = 0
+    policy.save()
+    make_task(responsible, DUE)
+
+    reminders_plan(day=D(2031, 3, 20))
+
+    assert not OutboxMessage.objects.filter(kind=MessageKind.ESCALATION).exists()
+
+
+def test_tasks_of_held_sessions_are_not_chased(policy, make_task, responsible, office_head):
+    task = make_task(responsible, DUE)
+    from workflow.services import session_hold
+
+    session_hold(session=task.session, by=office_head)
+
+    assert reminders_plan(day=D(2031, 3, 11)).reminders == 0

@@ -1,0 +1,119 @@
+"""Task life cycle: who may fire what, the history row, results, and sessions moving tasks."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tasks.exceptions import TaskError
+from tasks.models import PreparationTask, TaskEvent, TaskState
+from tasks.services import task_result_attach, task_transition, task_transitions_available, tasks_assign
+
+D = datetime.date
+
+
+@pytest.fixture
+def task(make_task, responsible):
+    return make_task(responsible, D(2031, 3, 10))
+
+
+def _fail(code, **kwargs):
+    with pytest.raises(TaskError) as info:
+        task_transition(**kwargs)
+    assert info.value.code == code
+    return info.value
+
+
+def test_the_whole_life_cycle_writes_history(task, responsible, office_head):
+    task_transition(task=task, name="start", by=responsible)
+    task_result_attach(task=task, by=responsible, text="Отчёт готов")
+    task_transition(task=task, name="submit", by=responsible)
+    task_transition(task=task, name="return", by=office_head, comment="Добавьте цифры")
+    task_transition(task=task, name="submit", by=responsible)
+    task_transition(task=task, name="accept", by=office_head)
+
+    assert task.state == TaskState.DONE
+    rows = list(TaskEvent.objects.filter(task=task).values_list("transition", "from_state", "to_state", "actor"))
+    assert rows == [
+        ("start", "assigned", "in_progress", responsible.pk),
+        ("submit", "in_progress", "submitted", responsible.pk),
+        ("return", "submitted", "in_progress", office_head.pk),
+        ("submit", "in_progress", "submitted", responsible.pk),
+        ("accept", "submitted", "done", office_head.pk),
+    ]
+    returned = TaskEvent.objects.get(task=task, transition="return")
+    assert returned.comment == "Добавьте цифры" and returned.actor_position == office_head.position
+
+
+def test_refusals(task, responsible, responsible2, office_head, secretary):
+    assert _fail("forbidden", task=task, name="start", by=responsible2).status == 403
+    assert _fail("forbidden", task=task, name="start", by=office_head).status == 403
+    assert _fail("forbidden", task=task, name="cancel", by=secretary).status == 403
+    assert _fail("invalid_state", task=task, name="accept", by=office_head).status == 409
+    task_transition(task=task, name="start", by=responsible)
+    assert _fail("result_required", task=task, name="submit", by=responsible).status == 400
+    task_result_attach(task=task, by=responsible, text="Готово")
+    task_transition(task=task, name="submit", by=responsible)
+    assert _fail("comment_required", task=task, name="return", by=office_head, comment="  ").status == 400
+    assert TaskEvent.objects.filter(task=task).count() == 2
+
+
+def test_a_stale_copy_gets_a_conflict(task, responsible, office_head):
+    stale = PreparationTask.objects.get(pk=task.pk)
+    task_transition(task=task, name="cancel", by=office_head)
+
+    _fail("conflict", task=stale, name="start", by=responsible)
+
+
+def test_available_actions_per_person(task, responsible, office_head, outsider):
+    assert task_transitions_available(task=task, user=responsible) == ["start"]
+    assert task_transitions_available(task=task, user=office_head) == ["cancel"]
+    assert task_transitions_available(task=task, user=outsider) == []
+
+
+def test_result_file_limits(task, responsible, responsible2, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS_RESULT_MAX_BYTES = 100
+    with pytest.raises(TaskError) as info:
+        task_result_attach(task=task, by=responsible, file=SimpleUploadedFile("report.pdf", b"x" * 101))
+    assert info.value.status == 413
+    with pytest.raises(TaskError) as info:
+        task_result_attach(task=task, by=responsible, file=SimpleUploadedFile("report.exe", b"MZ"))
+    assert info.value.status == 415
+    with pytest.raises(TaskError):
+        task_result_attach(task=task, by=responsible2, file=SimpleUploadedFile("report.pdf", b"%PDF"))
+
+    task_result_attach(task=task, by=responsible, file=SimpleUploadedFile("Отчёт.pdf", b"%PDF-1.4"))
+    assert task.result_file.name.endswith(".pdf") and task.has_result
+
+
+def test_events_are_append_only(task, responsible):
+    event = task_transition(task=task, name="start", by=responsible)
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        TaskEvent.objects.all().delete()
+
+
+def test_postponing_a_session_moves_open_tasks_and_cancelling_cancels_them(approved_plan, office_head, settings):
+    settings.TASKS_DUE_DAYS_BEFORE = 10
+    tasks_assign(today=D(2023, 1, 16))
+    february = approved_plan.sessions.get(number=1)
+    done = PreparationTask.objects.filter(session=february).first()
+    task_transition(task=done, name="cancel", by=office_head)
+    from workflow.services import session_cancel, session_postpone
+
+    with time_machine.travel(datetime.datetime(2023, 1, 20, 12, tzinfo=datetime.UTC), tick=False):
+        session_postpone(session=february, by=office_head, planned_month=D(2023, 3, 1))
+
+    open_tasks = PreparationTask.objects.filter(session=february).exclude(pk=done.pk)
+    assert {t.due_date for t in open_tasks} == {D(2023, 3, 3)}  # 15 March - 10 = Sunday 5 March
+    assert PreparationTask.objects.get(pk=done.pk).due_date == D(2023, 2, 3)
+    assert TaskEvent.objects.filter(transition="reschedule").count() == 2
+    assert "03.03.2023" in TaskEvent.objects.filter(transition="reschedule").first().comment
+
+    session_cancel(session=february, by=office_head)
+
+    assert set(PreparationTask.objects.filter(session=february).values_list("state", flat=True)) == {"cancelled"}
+    assert TaskEvent.objects.filter(transition="cancel", actor=None).count() == 2
