@@ -32,13 +32,20 @@ class HasOfficeRole(permissions.BasePermission):
 
 
 class OfficeStaffWrites(permissions.BasePermission):
-    """Reading for every role; writing for the secretary and the office head."""
+    """Reading for every role; writing for the secretary and the office head.
+
+    Transition actions (``config.api_schema.transition_action``) are open to every role:
+    whether this role may fire this transition from this state is the service's answer.
+    """
 
     message = _("Изменять план может только секретарь или руководитель Проектного офиса.")
 
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
+        handler = getattr(view, getattr(view, "action", None) or "", None)
+        if getattr(handler, "role_checked_by_service", False):
+            return True  # transitions: the approval rules say which role may fire which
         return bool(request.user.is_office_staff)
 
 

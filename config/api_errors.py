@@ -27,6 +27,8 @@ _CODES = {
     415: "unsupported_media_type",
     429: "throttled",
 }
+# DRF's own codes, renamed to the project's where they mean the same.
+_DRF_CODES = {"permission_denied": "forbidden", "authentication_failed": "not_authenticated"}
 
 
 def _first_message(data) -> str:
@@ -57,7 +59,8 @@ def api_exception_handler(exc, context):
         response.data = {"code": code, "detail": detail, "errors": response.data}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
-        response.data = {"code": getattr(detail, "code", None) or code, "detail": str(detail)}
+        detail_code = getattr(detail, "code", None)
+        response.data = {"code": _DRF_CODES.get(detail_code, detail_code) or code, "detail": str(detail)}
         if response.status_code == status.HTTP_401_UNAUTHORIZED:
             response.data["code"] = "not_authenticated"
     return response

@@ -126,6 +126,8 @@ class SessionSerializer(serializers.ModelSerializer):
             "source_number": {"required": False},
             "planned_month": {"help_text": _("Любой день месяца; хранится первое число.")},
         }
+        # The number's uniqueness in the plan is checked by the service (and numbered there when omitted).
+        validators = []
 
     @extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(SESSION_TRANSITIONS)}})
     def get_available_transitions(self, session) -> list[str]:
