@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "approvals",
     "workflow",
     "tasks",
+    "calendars",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,9 @@ SPECTACULAR_SETTINGS = {
         "SessionTransitionEnum": "workflow.serializers.SESSION_TRANSITIONS",
         "ProjectKindEnum": "workflow.models.ProjectKind",
         "RoleEnum": "accounts.models.Role",
+        "TaskStateEnum": "tasks.models.TaskState",
+        "TaskKindEnum": "tasks.models.TaskKind",
+        "TaskTransitionEnum": "tasks.models.TaskTransition",
     },
 }
 

@@ -32,7 +32,9 @@ class TaskCommentRequired(TaskError):
     code = "comment_required"
 
     def __init__(self, message=None, **kwargs):
-        super().__init__(message or _("Укажите комментарий: возврат на доработку без комментария невозможен."), **kwargs)
+        super().__init__(
+            message or _("Укажите комментарий: возврат на доработку без комментария невозможен."), **kwargs
+        )
 
 
 class TaskResultRequired(TaskError):

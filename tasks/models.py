@@ -95,11 +95,17 @@ class PreparationTask(ConcurrentTransitionMixin, models.Model):
         "workflow.Session", verbose_name=_("заседание"), on_delete=models.CASCADE, related_name="tasks"
     )
     project = models.ForeignKey(
-        "workflow.Project", verbose_name=_("проект"), null=True, blank=True, on_delete=models.PROTECT,
+        "workflow.Project",
+        verbose_name=_("проект"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="tasks",
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("исполнитель"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("исполнитель"),
+        on_delete=models.PROTECT,
         related_name="preparation_tasks",
     )
     kind = models.CharField(_("вид"), max_length=20, choices=TaskKind.choices)
@@ -192,8 +198,13 @@ class TaskEvent(models.Model):
     from_state = models.CharField(_("из состояния"), max_length=20, choices=TaskState.choices, blank=True)
     to_state = models.CharField(_("в состояние"), max_length=20, choices=TaskState.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("кто"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="task_events", help_text=_("Пусто — действие системы."),
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="task_events",
+        help_text=_("Пусто — действие системы."),
     )
     actor_name = models.CharField(_("ФИО"), max_length=255)
     actor_position = models.CharField(_("должность на момент действия"), max_length=255, blank=True)
@@ -230,7 +241,8 @@ class ReminderPolicy(models.Model):
         _("повторять при просрочке каждые, дней"), default=2, help_text=_("0 — не напоминать о просрочке.")
     )
     escalate_after_days = models.PositiveSmallIntegerField(
-        _("сообщать руководителю офиса после просрочки, дней"), default=3,
+        _("сообщать руководителю офиса после просрочки, дней"),
+        default=3,
         help_text=_("Руководитель Проектного офиса ежедневно получает список задач, просроченных дольше этого."),
     )
     updated_at = models.DateTimeField(_("изменено"), auto_now=True)

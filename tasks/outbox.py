@@ -145,15 +145,19 @@ def _send_batch(batch: list[OutboxMessage], result: DrainResult, *, reuse_connec
                 _record_failure(message, error, permanent=500 <= code < 600, result=result)
                 if isinstance(exc, _CONNECTION_ERRORS):
                     # The connection is gone: the rest of the batch goes back, untouched.
-                    for rest in batch[index + 1:]:
+                    for rest in batch[index + 1 :]:
                         _record_failure(rest, error, permanent=False, result=result)
                     result.unreachable = True
                     return
                 continue
             if accepted:
                 OutboxMessage.objects.filter(pk=message.pk, claim_token=message.claim_token).update(
-                    status=OutboxStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1,
-                    last_error="", claimed_at=None, claim_token="",
+                    status=OutboxStatus.SENT,
+                    sent_at=timezone.now(),
+                    attempts=F("attempts") + 1,
+                    last_error="",
+                    claimed_at=None,
+                    claim_token="",
                 )
                 result.sent += 1
             else:
@@ -166,7 +170,10 @@ def _send_batch(batch: list[OutboxMessage], result: DrainResult, *, reuse_connec
 
 
 def outbox_drain(
-    *, now: datetime.datetime | None = None, batch_size: int | None = None, max_batches: int | None = None,
+    *,
+    now: datetime.datetime | None = None,
+    batch_size: int | None = None,
+    max_batches: int | None = None,
     reuse_connection: bool = True,
 ) -> DrainResult:
     """Send what is due, batch after batch, until nothing is due or a batch could not connect."""

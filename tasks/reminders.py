@@ -34,7 +34,7 @@ class ReminderPlan:
 
 
 def reminder_reason(*, task: PreparationTask, day: datetime.date, policy: ReminderPolicy) -> str | None:
-    """"soon", "today", "overdue" or None: why ``task`` is in its assignee's digest on ``day``."""
+    """ "soon", "today", "overdue" or None: why ``task`` is in its assignee's digest on ``day``."""
     days_left = (task.due_date - day).days
     if policy.days_before_due and days_left == policy.days_before_due:
         return "soon"
@@ -74,7 +74,8 @@ def reminders_plan(*, day: datetime.date, policy: ReminderPolicy | None = None) 
         subject, text, html = message_render(
             template="reminder",
             context={
-                "person": person, "day": day,
+                "person": person,
+                "day": day,
                 "soon": [e for e in entries if e["reason"] == "soon"],
                 "today": [e for e in entries if e["reason"] == "today"],
                 "overdue": [e for e in entries if e["reason"] == "overdue"],
@@ -82,8 +83,14 @@ def reminders_plan(*, day: datetime.date, policy: ReminderPolicy | None = None) 
         )
         messages.append(
             OutboxMessage(
-                recipient=person, to_email=person.email, kind=MessageKind.REMINDER, day=day, subject=subject,
-                body_text=text, body_html=html, task_ids=[e["task"].pk for e in entries],
+                recipient=person,
+                to_email=person.email,
+                kind=MessageKind.REMINDER,
+                day=day,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                task_ids=[e["task"].pk for e in entries],
             )
         )
     plan = ReminderPlan(day=day, reminders=len(messages), tasks_in_digests=sum(len(e) for e in digests.values()))
@@ -96,8 +103,14 @@ def reminders_plan(*, day: datetime.date, policy: ReminderPolicy | None = None) 
             )
             messages.append(
                 OutboxMessage(
-                    recipient=head, to_email=head.email, kind=MessageKind.ESCALATION, day=day, subject=subject,
-                    body_text=text, body_html=html, task_ids=[e["task"].pk for e in escalated],
+                    recipient=head,
+                    to_email=head.email,
+                    kind=MessageKind.ESCALATION,
+                    day=day,
+                    subject=subject,
+                    body_text=text,
+                    body_html=html,
+                    task_ids=[e["task"].pk for e in escalated],
                 )
             )
         plan.escalations = len(heads)

@@ -96,8 +96,13 @@ def item_task_specs(item) -> list[TaskSpec]:
         title = _("Подготовка вопроса «%(text)s»") % {"text": text}
     return [
         TaskSpec(
-            item_id=item.pk, session_id=item.session_id, assignee_id=user.pk, kind=kind, kind_key=kind_key,
-            project_id=item.project_id, title=title,
+            item_id=item.pk,
+            session_id=item.session_id,
+            assignee_id=user.pk,
+            kind=kind,
+            kind_key=kind_key,
+            project_id=item.project_id,
+            title=title,
         )
         for user in sorted(people, key=lambda u: u.pk)
     ]

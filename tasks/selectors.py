@@ -72,10 +72,22 @@ def reminder_candidates(*, day: datetime.date, days_before: int) -> list[Prepara
         PreparationTask.objects.filter(due_filter, state__in=PENDING_STATES, session__state__in=ACTIVE_SESSION_STATES)
         .select_related("assignee", "session")
         .only(
-            "id", "title", "due_date", "state", "assignee_id", "session_id",
-            "assignee__email", "assignee__short_name", "assignee__full_name", "assignee__first_name",
-            "assignee__last_name", "assignee__username", "assignee__is_active",
-            "session__number", "session__planned_month", "session__starts_at",
+            "id",
+            "title",
+            "due_date",
+            "state",
+            "assignee_id",
+            "session_id",
+            "assignee__email",
+            "assignee__short_name",
+            "assignee__full_name",
+            "assignee__first_name",
+            "assignee__last_name",
+            "assignee__username",
+            "assignee__is_active",
+            "session__number",
+            "session__planned_month",
+            "session__starts_at",
         )
         .order_by("assignee_id", "due_date", "id")
     )

@@ -44,8 +44,24 @@ logger = logging.getLogger(__name__)
 
 SYSTEM_NAME = "Система"
 RESULT_EXTENSIONS = frozenset(
-    {".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp",
-     ".zip", ".png", ".jpg", ".jpeg"}
+    {
+        ".pdf",
+        ".doc",
+        ".docx",
+        ".odt",
+        ".rtf",
+        ".txt",
+        ".xls",
+        ".xlsx",
+        ".ods",
+        ".ppt",
+        ".pptx",
+        ".odp",
+        ".zip",
+        ".png",
+        ".jpg",
+        ".jpeg",
+    }
 )
 
 
@@ -56,6 +72,7 @@ def _actor_position(user) -> str:
 
 
 # --- Assignment ----------------------------------------------------------------------------
+
 
 @dataclass
 class AssignResult:
@@ -80,8 +97,14 @@ def _assignment_notices(tasks: list[PreparationTask], *, day: datetime.date) -> 
         )
         messages.append(
             OutboxMessage(
-                recipient=person, to_email=person.email, kind=MessageKind.ASSIGNED, day=day,
-                key=f"task:{min(t.pk for t in person_tasks)}", subject=subject, body_text=text, body_html=html,
+                recipient=person,
+                to_email=person.email,
+                kind=MessageKind.ASSIGNED,
+                day=day,
+                key=f"task:{min(t.pk for t in person_tasks)}",
+                subject=subject,
+                body_text=text,
+                body_html=html,
                 task_ids=sorted(t.pk for t in person_tasks),
             )
         )
@@ -108,9 +131,15 @@ def tasks_assign(*, today: datetime.date | None = None, item_ids: list[int] | No
         PreparationTask.objects.bulk_create(
             [
                 PreparationTask(
-                    item_id=spec.item_id, session_id=spec.session_id, project_id=spec.project_id,
-                    assignee_id=spec.assignee_id, kind=spec.kind, kind_key=spec.kind_key, title=spec.title,
-                    due_date=due[spec.session_id], created_at=now,
+                    item_id=spec.item_id,
+                    session_id=spec.session_id,
+                    project_id=spec.project_id,
+                    assignee_id=spec.assignee_id,
+                    kind=spec.kind,
+                    kind_key=spec.kind_key,
+                    title=spec.title,
+                    due_date=due[spec.session_id],
+                    created_at=now,
                 )
                 for spec in specs
             ],
@@ -127,8 +156,13 @@ def tasks_assign(*, today: datetime.date | None = None, item_ids: list[int] | No
             return AssignResult()
         TaskEvent.objects.bulk_create(
             TaskEvent(
-                task=task, transition=TaskTransition.ASSIGN, from_state="", to_state=TaskState.ASSIGNED,
-                actor=None, actor_name=SYSTEM_NAME, created_at=now,
+                task=task,
+                transition=TaskTransition.ASSIGN,
+                from_state="",
+                to_state=TaskState.ASSIGNED,
+                actor=None,
+                actor_name=SYSTEM_NAME,
+                created_at=now,
             )
             for task in new_tasks
         )
@@ -140,6 +174,7 @@ def tasks_assign(*, today: datetime.date | None = None, item_ids: list[int] | No
 
 
 # --- Transitions ---------------------------------------------------------------------------
+
 
 def _label(name: str) -> str:
     try:
@@ -156,9 +191,7 @@ def task_transition_check(*, task: PreparationTask, name: str, by, comment: str 
     if by is None or not by.is_authenticated or not by.is_active:
         raise TaskForbidden(_("Войдите в систему."))
     if name in ASSIGNEE_TRANSITIONS and by.pk != task.assignee_id:
-        raise TaskForbidden(
-            _("Действие «%(action)s» выполняет только исполнитель задачи.") % {"action": _label(name)}
-        )
+        raise TaskForbidden(_("Действие «%(action)s» выполняет только исполнитель задачи.") % {"action": _label(name)})
     if name in OFFICE_HEAD_TRANSITIONS and by.role != Role.OFFICE_HEAD:
         raise TaskForbidden(
             _("Действие «%(action)s» выполняет только руководитель Проектного офиса.") % {"action": _label(name)}
@@ -193,9 +226,15 @@ def _fire(*, locked: PreparationTask, name: str, actor, comment: str, now: datet
     except ConcurrentTransition as exc:
         raise TaskConcurrentChange() from exc
     return TaskEvent.objects.create(
-        task=locked, transition=name, from_state=from_state, to_state=locked.state, actor=actor,
+        task=locked,
+        transition=name,
+        from_state=from_state,
+        to_state=locked.state,
+        actor=actor,
         actor_name=(actor.full_name or str(actor)) if actor else SYSTEM_NAME,
-        actor_position=_actor_position(actor) if actor else "", comment=comment, created_at=now,
+        actor_position=_actor_position(actor) if actor else "",
+        comment=comment,
+        created_at=now,
     )
 
 
@@ -226,12 +265,14 @@ def task_result_attach(*, task: PreparationTask, by, file=None, text: str | None
         if file.size > settings.TASKS_RESULT_MAX_BYTES:
             raise TaskResultInvalid(
                 _("Файл слишком большой: не более %(mb)s МБ.") % {"mb": settings.TASKS_RESULT_MAX_BYTES // 2**20},
-                code="file_too_large", status=413,
+                code="file_too_large",
+                status=413,
             )
         if Path(file.name).suffix.lower() not in RESULT_EXTENSIONS:
             raise TaskResultInvalid(
                 _("Недопустимый тип файла. Допустимы: %(ext)s.") % {"ext": ", ".join(sorted(RESULT_EXTENSIONS))},
-                code="unsupported_file_type", status=415,
+                code="unsupported_file_type",
+                status=415,
             )
     with transaction.atomic():
         locked = PreparationTask.objects.select_for_update().get(pk=task.pk)
@@ -253,6 +294,7 @@ def task_result_attach(*, task: PreparationTask, by, file=None, text: str | None
 
 
 # --- Session changes -----------------------------------------------------------------------
+
 
 def tasks_cancel_for_session(*, session, by=None) -> int:
     """The session is called off: its open tasks are cancelled, each with a history row."""
@@ -280,8 +322,13 @@ def tasks_reschedule_for_session(*, session, today: datetime.date | None = None)
         for task in tasks:
             moved.append(
                 TaskEvent(
-                    task=task, transition=TaskTransition.RESCHEDULE, from_state=task.state, to_state=task.state,
-                    actor=None, actor_name=SYSTEM_NAME, created_at=now,
+                    task=task,
+                    transition=TaskTransition.RESCHEDULE,
+                    from_state=task.state,
+                    to_state=task.state,
+                    actor=None,
+                    actor_name=SYSTEM_NAME,
+                    created_at=now,
                     comment=_("Срок перенесён с %(old)s на %(new)s: изменилась дата заседания.")
                     % {"old": task.due_date.strftime("%d.%m.%Y"), "new": new_due.strftime("%d.%m.%Y")},
                 )
@@ -293,6 +340,7 @@ def tasks_reschedule_for_session(*, session, today: datetime.date | None = None)
 
 
 # --- The daily chase -----------------------------------------------------------------------
+
 
 @dataclass
 class ChaseReport:

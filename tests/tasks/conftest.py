@@ -104,9 +104,14 @@ def make_task(db):
         session = plan.sessions.get()
         item = plan.items.get()
         return PreparationTask.objects.create(
-            item=item, session=session, assignee=assignee, kind=TaskKind.ITEM_PREPARATION,
-            kind_key=f"item:{PreparationTask.objects.count()}", title=f"Подготовка вопроса «{item.text}»",
-            due_date=due_date, state=state,
+            item=item,
+            session=session,
+            assignee=assignee,
+            kind=TaskKind.ITEM_PREPARATION,
+            kind_key=f"item:{PreparationTask.objects.count()}",
+            title=f"Подготовка вопроса «{item.text}»",
+            due_date=due_date,
+            state=state,
         )
 
     return build

@@ -20,8 +20,14 @@ def _queue(count: int, **fields) -> list[OutboxMessage]:
         user = make_user(f"reader{n}")
         messages.append(
             OutboxMessage.objects.create(
-                recipient=user, to_email=user.email, kind=MessageKind.REMINDER, day=NOW.date(),
-                subject=f"Напоминание {n}", body_text=f"Текст {n}", body_html=f"<p>Текст {n}</p>", **fields,
+                recipient=user,
+                to_email=user.email,
+                kind=MessageKind.REMINDER,
+                day=NOW.date(),
+                subject=f"Напоминание {n}",
+                body_text=f"Текст {n}",
+                body_html=f"<p>Текст {n}</p>",
+                **fields,
             )
         )
     return messages

@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = schedules_ensure(
-            periodic_task=PeriodicTask, crontab_schedule=CrontabSchedule, interval_schedule=IntervalSchedule,
+            periodic_task=PeriodicTask,
+            crontab_schedule=CrontabSchedule,
+            interval_schedule=IntervalSchedule,
             timezone_name=settings.TIME_ZONE,
         )
         for name in created:

@@ -1,0 +1,104 @@
+"""Admin: tasks (state read-only, with filters), their history, the outbox and the policy."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import OutboxMessage, OutboxStatus, PreparationTask, ReminderPolicy, TaskEvent
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("просрочка")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Просрочена")), ("no", _("Не просрочена"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue(today=timezone.localdate())
+        if self.value() == "no":
+            return queryset.not_overdue(today=timezone.localdate())
+        return queryset
+
+
+class TaskEventInline(admin.TabularInline):
+    model = TaskEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "transition", "from_state", "to_state", "actor_name", "actor_position", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PreparationTask)
+class PreparationTaskAdmin(admin.ModelAdmin):
+    list_display = ["title_short", "assignee", "session", "due_date", "state", "overdue_mark"]
+    list_filter = [OverdueFilter, "state", "kind", "session", "assignee"]
+    search_fields = ["title", "assignee__short_name", "assignee__username"]
+    date_hierarchy = "due_date"
+    list_select_related = ["assignee", "session"]
+    readonly_fields = [
+        "item",
+        "session",
+        "project",
+        "assignee",
+        "kind",
+        "title",
+        "state",
+        "result_file",
+        "result_text",
+        "assignment_notified_at",
+        "created_at",
+        "updated_at",
+    ]
+    fields = readonly_fields[:6] + ["due_date"] + readonly_fields[6:]
+    inlines = [TaskEventInline]
+
+    def has_add_permission(self, request):
+        return False  # tasks come from the assignment rules
+
+    @admin.display(description=_("задача"))
+    def title_short(self, obj):
+        return obj.title if len(obj.title) <= 90 else obj.title[:87] + "…"
+
+    @admin.display(description=_("просрочена"), boolean=True)
+    def overdue_mark(self, obj):
+        return obj.days_late() > 0
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to_email", "kind", "day", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "kind", "day"]
+    search_fields = ["to_email", "subject"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Отправить повторно при следующем проходе"))
+    def retry_now(self, request, queryset):
+        count = queryset.filter(status__in=[OutboxStatus.FAILED, OutboxStatus.PENDING]).update(
+            status=OutboxStatus.PENDING, next_attempt_at=timezone.now(), claim_token="", claimed_at=None
+        )
+        self.message_user(request, _("Поставлено в очередь: %(n)s") % {"n": count}, messages.SUCCESS)
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "days_before_due", "remind_on_due_date", "overdue_every_days", "escalate_after_days"]
+
+    def has_add_permission(self, request):
+        return not ReminderPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

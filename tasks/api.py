@@ -1,0 +1,106 @@
+"""Preparation tasks over HTTP.
+
+``GET /api/tasks/`` lists the tasks the user may see: office staff (secretary, office head)
+and the department head see every task; a responsible person sees only their own. Filters:
+``overdue``, ``session``, ``assignee``, ``state`` (repeatable), ``kind``, ``project``.
+``POST /api/tasks/{id}/{start|submit|accept|return|cancel}/`` fires a transition (the
+assignee starts and submits; the office head accepts, returns with a comment, cancels);
+``POST /api/tasks/{id}/result/`` (multipart: ``file`` and/or ``text``) attaches the result.
+``GET /api/tasks/overdue-summary/`` counts overdue tasks by session and by person (office head).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts.api import OFFICE_READ
+from accounts.models import Role
+from config.api_schema import error_responses, transition_action
+
+from . import selectors, services
+from .exceptions import TaskForbidden
+from .filters import TaskFilter
+from .models import PreparationTask, TaskEvent, TaskTransition
+from .serializers import OverdueSummarySerializer, TaskResultSerializer, TaskSerializer
+
+_DESCRIPTIONS = {
+    TaskTransition.START: "«Назначена» → «В работе». Исполнитель задачи.",
+    TaskTransition.SUBMIT: "«В работе» → «На проверке»; нужен приложенный результат. Исполнитель задачи.",
+    TaskTransition.ACCEPT: "«На проверке» → «Принята». Руководитель Проектного офиса.",
+    TaskTransition.RETURN: "«На проверке» → «В работе», с обязательным комментарием. Руководитель Проектного офиса.",
+    TaskTransition.CANCEL: "Открытая задача → «Отменена». Руководитель Проектного офиса.",
+}
+
+
+def _task_action(name: str):
+    return transition_action(
+        name, summary=f"{TaskTransition(name).label}: задача", description=_DESCRIPTIONS[name], response=TaskSerializer
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Задачи подготовки", description=__doc__),
+    retrieve=extend_schema(summary="Задача подготовки"),
+)
+class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TaskSerializer
+    permission_classes = OFFICE_READ
+    filterset_class = TaskFilter
+    ordering_fields = ["due_date", "id", "state", "created_at"]
+    ordering = ["due_date", "id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PreparationTask.objects.none()
+        return (
+            PreparationTask.objects.visible_to(self.request.user)
+            .with_overdue(today=timezone.localdate())
+            .select_related("session", "assignee")
+            .prefetch_related(Prefetch("events", queryset=TaskEvent.objects.order_by("created_at", "id")))
+        )
+
+    transition_start = _task_action(TaskTransition.START)
+    transition_submit = _task_action(TaskTransition.SUBMIT)
+    transition_accept = _task_action(TaskTransition.ACCEPT)
+    transition_return = _task_action(TaskTransition.RETURN)
+    transition_cancel = _task_action(TaskTransition.CANCEL)
+
+    def perform_transition(self, obj, name: str, comment: str) -> None:
+        services.task_transition(task=obj, name=name, by=self.request.user, comment=comment)
+
+    def transition_response(self, obj):
+        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
+
+    @extend_schema(
+        summary="Приложить результат",
+        description="Файл и/или текст результата; пока задача назначена или в работе. Исполнитель задачи.",
+        request={"multipart/form-data": TaskResultSerializer},
+        responses={200: TaskSerializer, **error_responses(400, 403, 404, 409, 415)},
+    )
+    @action(detail=True, methods=["post"], url_path="result", parser_classes=[MultiPartParser, FormParser])
+    def result(self, request, pk=None):
+        body = TaskResultSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = self.get_object()
+        services.task_result_attach(
+            task=task, by=request.user, file=body.validated_data.get("file"), text=body.validated_data.get("text")
+        )
+        return self.transition_response(task)
+
+    @extend_schema(
+        summary="Сводка просроченных задач",
+        description="Число просроченных задач по заседаниям и по исполнителям. Руководитель Проектного офиса.",
+        responses={200: OverdueSummarySerializer, **error_responses(401, 403)},
+    )
+    @action(detail=False, methods=["get"], url_path="overdue-summary", pagination_class=None, filter_backends=[])
+    def overdue_summary(self, request):
+        if request.user.role != Role.OFFICE_HEAD:
+            raise TaskForbidden("Сводка просроченных задач доступна руководителю Проектного офиса.")
+        data = selectors.overdue_summary(today=timezone.localdate())
+        return Response(OverdueSummarySerializer(data).data)

@@ -1,0 +1,100 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import PreparationTask, TaskEvent
+from .services import task_transitions_available
+
+
+class TaskEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskEvent
+        fields = [
+            "id",
+            "transition",
+            "from_state",
+            "to_state",
+            "actor",
+            "actor_name",
+            "actor_position",
+            "comment",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    session_label = serializers.CharField(source="session.__str__", read_only=True)
+    assignee_name = serializers.CharField(source="assignee.__str__", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True, help_text=_("Срок прошёл, а задача не сдана."))
+    days_late = serializers.SerializerMethodField(help_text=_("На сколько дней просрочена (0 — не просрочена)."))
+    transitions = serializers.SerializerMethodField(help_text=_("Действия, доступные текущему пользователю."))
+    events = TaskEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PreparationTask
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "kind_display",
+            "state",
+            "state_display",
+            "due_date",
+            "is_overdue",
+            "days_late",
+            "session",
+            "session_label",
+            "item",
+            "project",
+            "assignee",
+            "assignee_name",
+            "result_file",
+            "result_text",
+            "transitions",
+            "events",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_days_late(self, obj) -> int:
+        return obj.days_late()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_transitions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        return task_transitions_available(task=obj, user=request.user) if request else []
+
+
+class TaskResultSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text=_("Файл результата (PDF, DOCX, XLSX, …)."))
+    text = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+    def validate(self, attrs):
+        if "file" not in attrs and "text" not in attrs:
+            raise serializers.ValidationError(_("Приложите файл или впишите текст результата."))
+        return attrs
+
+
+class OverdueCountSessionSerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    number = serializers.IntegerField()
+    year = serializers.IntegerField()
+    planned_month = serializers.DateField()
+    count = serializers.IntegerField()
+
+
+class OverdueCountPersonSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class OverdueSummarySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    total = serializers.IntegerField()
+    by_session = OverdueCountSessionSerializer(many=True)
+    by_person = OverdueCountPersonSerializer(many=True)
