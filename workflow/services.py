@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts.models import ResponsibleGroup, Role, User
+from approvals.models import ApprovalState
 from workflow.exceptions import PlanImportError, WorkflowError
 from workflow.models import AgendaItem, Plan, Project, Responsibility, Session, project_key
 from workflow.months import month_label
@@ -220,6 +221,14 @@ def _session_fire(*, session: Session, by, method: str, **kwargs) -> Session:
                             code="forbidden", status=403)
     with transaction.atomic():
         locked = _session_locked(session)
+        if locked.plan.state == ApprovalState.ARCHIVED:
+            raise WorkflowError("План перенесён в архив: заседания его года больше не меняются.",
+                                code="invalid_state", status=409)
+        if method == "postpone" and kwargs["planned_month"].replace(day=1) <= locked.planned_month:
+            raise WorkflowError(
+                f"Перенести заседание можно только на более поздний месяц, чем {month_label(locked.planned_month)}.",
+                code="invalid", status=400,
+            )
         bound = getattr(locked, method)
         if not can_proceed(bound):
             raise WorkflowError(
