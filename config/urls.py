@@ -11,6 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # File downloads and calendars, before the routers so their paths win.
+    path("api/", include("workflow.export_urls")),
+    path("", include("calendars.urls")),
 ]
 
 # Each app mounts its own API under /api/ (see DESIGN.md); an app without one is skipped.

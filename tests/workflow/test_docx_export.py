@@ -197,3 +197,59 @@ def test_approval_sheet_keeps_return_comments(seed_plan, secretary, office_head)
 
     assert rows[2].cells[3].text == "Вернуть на доработку"
     assert rows[2].cells[5].text == "Добавить отчёт РЦ"
+
+
+# --- GET /api/plans/{id}/export/ and /approval-sheet/ ---------------------------------------
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _client(user=None):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def test_export_api_downloads_the_docx(approved_plan, responsible):
+    response = _client(responsible).get(f"/api/plans/{approved_plan.pk}/export/?format=docx")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == DOCX_TYPE
+    assert "attachment" in response["Content-Disposition"] and ".docx" in response["Content-Disposition"]
+    document = _open(response.content)
+    assert TITLE in _preamble(document)
+    assert len(document.tables[0].rows) == 6
+
+
+def test_export_api_defaults_to_docx_and_accepts_a_file_accept_header(seed_plan, secretary):
+    response = _client(secretary).get(f"/api/plans/{seed_plan.pk}/export/", HTTP_ACCEPT=DOCX_TYPE)
+
+    assert response.status_code == 200
+    assert _preamble(_open(response.content))[0] == "ПРОЕКТ"
+
+
+def test_approval_sheet_api(approved_plan, office_head):
+    response = _client(office_head).get(f"/api/plans/{approved_plan.pk}/approval-sheet/?format=docx")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == DOCX_TYPE
+    assert len(_open(response.content).tables[0].rows) == 4
+
+
+def test_export_api_unknown_format(seed_plan, secretary):
+    response = _client(secretary).get(f"/api/plans/{seed_plan.pk}/export/?format=odt")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_format"
+
+
+@pytest.mark.parametrize("path", ["export", "approval-sheet"])
+def test_export_api_follows_plan_visibility(seed_plan, responsible, outsider, path):
+    url = f"/api/plans/{seed_plan.pk}/{path}/"
+
+    assert _client().get(url).status_code == 401
+    assert _client(outsider).get(url).status_code == 403
+    assert _client(responsible).get(url).status_code == 404  # a draft is not theirs to see

@@ -71,3 +71,31 @@ def test_missing_converter_is_a_clear_error(monkeypatch):
     assert caught.value.code == "pdf_unavailable"
     assert caught.value.status == 503
     assert "LibreOffice" in caught.value.message
+
+
+@pytest.mark.pdf
+@needs_soffice
+def test_export_api_pdf(approved_plan, office_head):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(office_head)
+
+    response = client.get(f"/api/plans/{approved_plan.pk}/export/?format=pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "План заседаний Проектного офиса департамента образования на 2023 год" in _text(response.content)
+
+
+def test_export_api_pdf_without_converter_is_503(approved_plan, office_head, monkeypatch):
+    from rest_framework.test import APIClient
+
+    monkeypatch.setenv("SOFFICE_BINARY", "/nonexistent/soffice")
+    client = APIClient()
+    client.force_authenticate(office_head)
+
+    response = client.get(f"/api/plans/{approved_plan.pk}/export/?format=pdf")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "pdf_unavailable"
