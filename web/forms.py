@@ -1,0 +1,47 @@
+"""Forms of the pages: they only shape input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from tasks.services import RESULT_EXTENSIONS
+
+
+def result_accept_attribute() -> str:
+    return ",".join(sorted(RESULT_EXTENSIONS))
+
+
+def result_limits_text() -> str:
+    return _("Файл до %(mb)s МБ; допустимые форматы: %(ext)s.") % {
+        "mb": settings.TASKS_RESULT_MAX_BYTES // 2**20,
+        "ext": ", ".join(ext.lstrip(".") for ext in sorted(RESULT_EXTENSIONS)),
+    }
+
+
+class TaskResultForm(forms.Form):
+    file = forms.FileField(label=_("Файл результата"), required=False)
+    text = forms.CharField(
+        label=_("Текст результата или пояснение"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = result_accept_attribute()
+        self.fields["file"].help_text = result_limits_text()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError(_("Приложите файл или впишите текст результата."))
+        return data
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Комментарий"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,69 @@
+"""The pages people use, at the site root. The task page is ``/tasks/<id>/``: the e-mails
+(``tasks.outbox.task_url``) link there. Auth pages keep Django's URL names (no namespace),
+since Django's auth views reverse them by those names."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
+
+from .views import board, plans, tasks
+
+pages = [
+    path("", RedirectView.as_view(pattern_name="web:tasks", query_string=True), name="home"),
+    path("tasks/", tasks.task_list, name="tasks"),
+    path("tasks/<int:pk>/", tasks.task_detail, name="task"),
+    path("tasks/<int:pk>/result/", tasks.task_result, name="task-result"),
+    path("tasks/<int:pk>/result/file/", tasks.task_result_file, name="task-result-file"),
+    path("tasks/<int:pk>/transition/", tasks.task_transition, name="task-transition"),
+    path("plans/", plans.plan_list, name="plans"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/transition/", plans.plan_transition, name="plan-transition"),
+    path("items/<int:pk>/transition/", plans.item_transition, name="item-transition"),
+    path("overdue/", board.overdue_board, name="overdue"),
+]
+
+auth = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="web/auth/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/change/",
+        auth_views.PasswordChangeView.as_view(template_name="web/auth/password_change_form.html"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="web/auth/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password/reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="web/auth/password_reset_form.html",
+            email_template_name="web/email/password_reset_body.txt",
+            subject_template_name="web/email/password_reset_subject.txt",
+            success_url=reverse_lazy("password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="web/auth/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(template_name="web/auth/password_reset_confirm.html"),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="web/auth/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [*auth, path("", include((pages, "web")))]

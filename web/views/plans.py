@@ -1,0 +1,89 @@
+"""Plans: the list, a plan read as the document, and firing its (and its items') transitions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from approvals.models import COMMENT_REQUIRED, TransitionName
+from approvals.services import transition_fire
+from config.errors import DomainError
+from workflow.visibility import items_visible
+
+from .. import selectors
+from .common import refusal_response
+
+DONE_MESSAGES = {
+    TransitionName.SUBMIT: gettext_lazy("Направлено на согласование."),
+    TransitionName.AGREE: gettext_lazy("Согласовано."),
+    TransitionName.APPROVE: gettext_lazy("Утверждено."),
+    TransitionName.RETURN: gettext_lazy("Возвращено на доработку."),
+    TransitionName.ARCHIVE: gettext_lazy("Перенесено в архив."),
+}
+
+
+def _downloads(plan) -> list[dict]:
+    """Links to the document downloads, when the export feature is installed."""
+    links = []
+    for url_name, label in (("plan-export", _("План")), ("plan-approval-sheet", _("Лист согласования"))):
+        try:
+            url = reverse(url_name, args=[plan.pk])
+        except NoReverseMatch:
+            continue
+        links.append({"label": label, "docx": f"{url}?format=docx", "pdf": f"{url}?format=pdf"})
+    return links
+
+
+@require_GET
+@login_required
+def plan_list(request):
+    return render(request, "web/plan_list.html", {"nav": "plans", "plans": selectors.plan_list(user=request.user)})
+
+
+@require_GET
+@login_required
+def plan_detail(request, pk: int):
+    plan = get_object_or_404(selectors.plan_list(user=request.user), pk=pk)
+    plan = selectors.plan_document(plan=plan, user=request.user)
+    return render(
+        request,
+        "web/plan_detail.html",
+        {
+            "nav": "plans",
+            "plan": plan,
+            "decisions": selectors.plan_approval_sheet(plan=plan, user=request.user),
+            "downloads": _downloads(plan),
+            "comment_required": [str(name) for name in COMMENT_REQUIRED],
+        },
+    )
+
+
+def _fire(request, obj, *, back: str):
+    name = request.POST.get("transition", "")
+    comment = request.POST.get("comment", "")[:5000]
+    try:
+        transition_fire(obj=obj, name=name, by=request.user, comment=comment)
+    except DomainError as exc:
+        return refusal_response(request, exc, back=back)
+    messages.success(request, DONE_MESSAGES.get(name) or _("Готово."))
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@login_required
+def plan_transition(request, pk: int):
+    plan = get_object_or_404(selectors.plan_list(user=request.user), pk=pk)
+    return _fire(request, plan, back=reverse("web:plan", args=[plan.pk]))
+
+
+@require_POST
+@login_required
+def item_transition(request, pk: int):
+    item = get_object_or_404(items_visible(user=request.user).select_related("plan"), pk=pk)
+    return _fire(request, item, back=reverse("web:plan", args=[item.plan_id]) + f"#item-{item.pk}")

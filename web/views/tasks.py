@@ -1,0 +1,137 @@
+"""«Мои задачи» and the task page: reads from ``web.selectors``, writes through ``tasks.services``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from config.errors import DomainError
+from tasks import services
+from tasks.models import TaskTransition
+
+from .. import selectors
+from ..forms import CommentForm, TaskResultForm, result_limits_text
+from .common import refusal_response
+
+DONE_MESSAGES = {
+    TaskTransition.START: gettext_lazy("Задача взята в работу."),
+    TaskTransition.SUBMIT: gettext_lazy("Результат сдан на проверку."),
+    TaskTransition.ACCEPT: gettext_lazy("Результат принят."),
+    TaskTransition.RETURN: gettext_lazy("Задача возвращена на доработку."),
+    TaskTransition.CANCEL: gettext_lazy("Задача отменена."),
+}
+
+
+def _task_or_404(request, pk: int):
+    return get_object_or_404(
+        selectors.tasks_visible(user=request.user).select_related("session", "session__plan", "item", "assignee"),
+        pk=pk,
+    )
+
+
+@require_GET
+@login_required
+def task_list(request):
+    filters = selectors.task_filters_for(request.user)
+    view = request.GET.get("show", "open")
+    if view not in filters:
+        view = "open"
+    may_see_everyone = selectors.sees_all_tasks(request.user)
+    everyone = may_see_everyone and request.GET.get("scope") == "all"
+    today = timezone.localdate()
+    return render(
+        request,
+        "web/task_list.html",
+        {
+            "nav": "tasks",
+            "tasks": selectors.tasks_list(user=request.user, view=view, everyone=everyone, today=today),
+            "filters": filters,
+            "view": view,
+            "view_label": filters[view],
+            "everyone": everyone,
+            "may_see_everyone": may_see_everyone,
+            "counts": selectors.task_counts(user=request.user, today=today),
+            "today": today,
+        },
+    )
+
+
+@require_GET
+@login_required
+def task_detail(request, pk: int):
+    task = _task_or_404(request, pk)
+    page = selectors.task_page(task=task, user=request.user, today=timezone.localdate())
+    return render(
+        request,
+        "web/task_detail.html",
+        {
+            "nav": "tasks",
+            "page": page,
+            "task": task,
+            "result_form": TaskResultForm(),
+            "comment_form": CommentForm(),
+            "limits": result_limits_text(),
+            "file_name": Path(task.result_file.name).name if task.result_file else "",
+        },
+    )
+
+
+@require_POST
+@login_required
+def task_result(request, pk: int):
+    task = _task_or_404(request, pk)
+    back = task_url(task)
+    form = TaskResultForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("__all__", []) + [e for f in ("file", "text") for e in form.errors.get(f, [])]:
+            messages.error(request, error)
+        return HttpResponseRedirect(back)
+    text = form.cleaned_data["text"]
+    try:
+        services.task_result_attach(
+            task=task, by=request.user, file=form.cleaned_data["file"] or None, text=text if text.strip() else None
+        )
+    except DomainError as exc:
+        return refusal_response(request, exc, back=back)
+    messages.success(request, _("Результат сохранён. Когда всё готово, нажмите «Сдать результат»."))
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@login_required
+def task_transition(request, pk: int):
+    task = _task_or_404(request, pk)
+    back = task_url(task)
+    name = request.POST.get("transition", "")
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        services.task_transition(task=task, name=name, by=request.user, comment=comment)
+    except DomainError as exc:
+        return refusal_response(request, exc, back=back)
+    messages.success(request, DONE_MESSAGES.get(name) or _("Готово."))
+    return HttpResponseRedirect(back)
+
+
+@require_GET
+@login_required
+def task_result_file(request, pk: int):
+    """The result file, to those who see the task (media is not served publicly)."""
+    task = _task_or_404(request, pk)
+    if not task.result_file:
+        raise Http404(_("К задаче не приложен файл."))
+    name = Path(task.result_file.name).name
+    return FileResponse(task.result_file.open("rb"), as_attachment=True, filename=name)
+
+
+def task_url(task) -> str:
+    return reverse("web:task", args=[task.pk])
