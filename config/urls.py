@@ -24,6 +24,9 @@ for _app in ("accounts", "approvals", "workflow", "tasks"):
         if exc.name != f"{_app}.api_urls":
             raise
 
+# The pages people use (web/), at the site root, after everything under /api/ and /admin/.
+urlpatterns.append(path("", include("web.urls")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
