@@ -18,8 +18,11 @@ def _state(plan) -> str:
 
 
 def _buttons(html: str) -> set[str]:
-    return {name for name in ("submit", "agree", "approve", "return", "archive")
-            if f'name="transition" value="{name}"' in html}
+    return {
+        name
+        for name in ("submit", "agree", "approve", "return", "archive")
+        if f'name="transition" value="{name}"' in html
+    }
 
 
 def test_the_list_shows_what_each_person_may_see(login, seed_plan, secretary, responsible, outsider):
@@ -64,8 +67,9 @@ def test_the_plan_reads_like_the_document(login, seed_plan, secretary):
         (["submit", "agree"], "office_head", set()),
     ],
 )
-def test_buttons_are_the_ones_the_user_may_press_now(request, login, seed_plan, secretary, office_head,
-                                                     state_by, who, expected):
+def test_buttons_are_the_ones_the_user_may_press_now(
+    request, login, seed_plan, secretary, office_head, state_by, who, expected
+):
     for name in state_by:
         transition_fire(obj=seed_plan, name=name, by=secretary if name == "submit" else office_head)
     html = _html(login(request.getfixturevalue(who)).get(f"/plans/{seed_plan.pk}/"))
@@ -76,8 +80,9 @@ def test_buttons_are_the_ones_the_user_may_press_now(request, login, seed_plan, 
 def test_office_head_agrees_with_a_comment_and_it_is_on_the_sheet(login, seed_plan, secretary, office_head):
     transition_fire(obj=seed_plan, name="submit", by=secretary)
     client = login(office_head)
-    response = client.post(f"/plans/{seed_plan.pk}/transition/",
-                           {"transition": "agree", "comment": "Согласовано без замечаний"})
+    response = client.post(
+        f"/plans/{seed_plan.pk}/transition/", {"transition": "agree", "comment": "Согласовано без замечаний"}
+    )
     assert response.status_code == 302 and response["Location"] == f"/plans/{seed_plan.pk}/"
     assert _state(seed_plan) == ApprovalState.AGREED
     html = _html(client.get(response["Location"]))

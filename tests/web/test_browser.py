@@ -1,0 +1,220 @@
+"""End to end in headless Chromium (Debian's package) driven by Playwright: the paths people
+take through the pages, against the live server. Screenshots go to artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from approvals.models import ApprovalState
+from approvals.services import transition_fire
+from tasks.models import MessageKind, OutboxMessage, PreparationTask, TaskState
+from tasks.services import tasks_assign
+from tests.factories import PASSWORD, make_plan
+from workflow.models import Plan
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
+# itself (fixtures, assertions) are still plain synchronous calls.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (scripts/system-deps)"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make(*, mobile: bool = False):
+        viewport = {"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900}
+        context = browser.new_context(viewport=viewport, locale="ru-RU")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, username: str) -> None:
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+
+
+def test_responsible_person_from_the_email_link_to_a_report_accepted(
+    live_server, new_page, settings, approved_plan, responsible, office_head, tmp_path
+):
+    settings.SITE_URL = live_server.url
+    settings.MEDIA_ROOT = tmp_path / "media"
+    tasks_assign(today=datetime.date(2023, 11, 20))
+    notice = OutboxMessage.objects.get(recipient=responsible, kind=MessageKind.ASSIGNED)
+    link = re.search(rf"{re.escape(live_server.url)}/tasks/\d+/", notice.body_text).group(0)
+    task_id = int(link.rstrip("/").rsplit("/", 1)[1])
+
+    page = new_page()
+    page.goto(link)
+    assert page.get_by_role("heading", name="Вход").is_visible()
+    shot(page, "01-login")
+    log_in(page, "portfolio1")
+    page.wait_for_url(link)
+    task = PreparationTask.objects.get(pk=task_id)
+    assert page.get_by_role("heading", level=1).inner_text() == task.title
+    shot(page, "02-task-assigned")
+
+    page.get_by_role("button", name="Взять в работу").click()
+    page.get_by_text("Задача взята в работу.").wait_for()
+
+    bad = tmp_path / "program.exe"
+    bad.write_bytes(b"MZ")
+    page.get_by_label("Файл результата").set_input_files(str(bad))
+    page.get_by_role("button", name="Сохранить результат").click()
+    page.get_by_text("Недопустимый тип файла").wait_for()
+    shot(page, "03-task-upload-refused")
+
+    report = tmp_path / "Отчёт по проекту.pdf"
+    report.write_bytes(b"%PDF-1.4 report")
+    page.get_by_label("Файл результата").set_input_files(str(report))
+    page.get_by_label("Текст результата или пояснение").fill("Итоги за 2023 год во вложении.")
+    page.get_by_role("button", name="Сохранить результат").click()
+    page.get_by_text("Результат сохранён.").wait_for()
+    page.get_by_role("button", name="Сдать результат").click()
+    page.get_by_text("Результат сдан на проверку.").wait_for()
+    shot(page, "04-task-submitted")
+    assert PreparationTask.objects.get(pk=task_id).state == TaskState.SUBMITTED
+
+    page.get_by_role("link", name="Мои задачи").first.click()
+    page.get_by_role("heading", name="Мои задачи").wait_for()
+    shot(page, "05-my-tasks")
+    mobile = new_page(mobile=True)
+    mobile.goto(live_server.url + "/accounts/login/?next=/tasks/")
+    log_in(mobile, "portfolio1")
+    mobile.get_by_role("heading", name="Мои задачи").wait_for()
+    shot(mobile, "06-my-tasks-phone")
+
+    head = new_page()
+    head.goto(live_server.url + "/overdue/")
+    log_in(head, "office_head")
+    head.get_by_role("heading", name="Просроченные задачи").wait_for()
+    shot(head, "07-overdue-board")
+    head.goto(link)
+    assert head.get_by_role("link", name=re.compile("Отчёт_по_проекту")).is_visible()
+    head.get_by_role("button", name="Принять").click()
+    head.get_by_text("Результат принят.").wait_for()
+    shot(head, "08-task-accepted")
+    assert PreparationTask.objects.get(pk=task_id).state == TaskState.DONE
+
+
+def test_office_head_agrees_one_plan_with_a_comment_and_returns_another(
+    live_server, new_page, seed_plan, secretary, office_head
+):
+    other = make_plan(year=2024, sessions=2, items_per_session=2)
+    for plan in (seed_plan, other):
+        transition_fire(obj=plan, name="submit", by=secretary)
+
+    page = new_page()
+    page.goto(live_server.url + "/plans/")
+    log_in(page, "office_head")
+    page.get_by_role("heading", name="Планы заседаний").wait_for()
+    shot(page, "10-plans")
+    page.get_by_role("link", name=seed_plan.title).click()
+    page.get_by_role("heading", name="Ваше решение по плану").wait_for()
+    shot(page, "11-plan-submitted")
+    page.get_by_label(re.compile("^Комментарий")).fill("Согласовано, замечаний нет")
+    page.get_by_role("button", name="Согласовать").click()
+    page.get_by_text("Согласовано.", exact=True).wait_for()
+    assert page.get_by_role("cell", name="Согласовано, замечаний нет").is_visible()
+    shot(page, "12-plan-agreed")
+    assert Plan.objects.get(pk=seed_plan.pk).state == ApprovalState.AGREED
+
+    page.goto(f"{live_server.url}/plans/{other.pk}/")
+    page.get_by_role("button", name="Вернуть на доработку").click()
+    page.get_by_text("Укажите комментарий").wait_for()
+    assert Plan.objects.get(pk=other.pk).state == ApprovalState.SUBMITTED
+    page.get_by_label(re.compile("^Комментарий")).fill("Добавьте ответственных по второму заседанию")
+    page.get_by_role("button", name="Вернуть на доработку").click()
+    page.get_by_text("Возвращено на доработку.").wait_for()
+    shot(page, "13-plan-returned")
+    assert Plan.objects.get(pk=other.pk).state == ApprovalState.DRAFT
+
+
+def test_department_head_approves(live_server, new_page, seed_plan, secretary, office_head, department_head):
+    transition_fire(obj=seed_plan, name="submit", by=secretary)
+    transition_fire(obj=seed_plan, name="agree", by=office_head, comment="Согласовано")
+
+    page = new_page()
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/")
+    log_in(page, "department_head")
+    page.get_by_role("button", name="Утвердить").click()
+    page.get_by_text("Утверждено.", exact=True).wait_for()
+    shot(page, "14-plan-approved")
+    assert Plan.objects.get(pk=seed_plan.pk).state == ApprovalState.APPROVED
+
+
+def test_without_the_role_no_button_and_a_readable_refusal_when_forced(
+    live_server, new_page, seed_plan, secretary, responsible
+):
+    transition_fire(obj=seed_plan, name="submit", by=secretary)
+    page = new_page()
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/")
+    log_in(page, "portfolio1")
+    page.get_by_role("heading", name=seed_plan.title).wait_for()
+    assert page.get_by_role("button", name="Согласовать").count() == 0
+    shot(page, "15-plan-as-responsible")
+
+    # Forge the form the office head would have: the session's CSRF token is valid, the role is not.
+    page.evaluate(
+        """(url) => {
+            const token = document.querySelector('input[name=csrfmiddlewaretoken]').value;
+            const form = document.createElement('form');
+            form.method = 'post'; form.action = url;
+            for (const [name, value] of [['csrfmiddlewaretoken', token], ['transition', 'agree']]) {
+                const input = document.createElement('input');
+                input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input);
+            }
+            document.body.appendChild(form); form.submit();
+        }""",
+        f"/plans/{seed_plan.pk}/transition/",
+    )
+    page.get_by_role("heading", name="Действие недоступно").wait_for()
+    assert "«Согласовать»" in page.get_by_role("alert").inner_text()
+    shot(page, "16-refusal")
+    assert Plan.objects.get(pk=seed_plan.pk).state == ApprovalState.SUBMITTED
