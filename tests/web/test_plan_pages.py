@@ -183,3 +183,25 @@ def test_download_links_point_at_the_export(login, seed_plan, secretary):
     html = _html(login(secretary).get(f"/plans/{seed_plan.pk}/"))
     assert f'href="{export}?format=docx"' in html and f'href="{export}?format=pdf"' in html
     assert f'href="{reverse("plan-approval-sheet", args=[seed_plan.pk])}?format=docx"' in html
+
+
+def test_not_found_is_the_russian_page_even_with_debug_on(login, seed_plan, responsible, settings):
+    settings.DEBUG = True
+    response = login(responsible).get(f"/plans/{seed_plan.pk}/")
+    assert response.status_code == 404 and "Страница не найдена" in _html(response)
+
+
+def test_the_plan_page_costs_the_same_queries_for_a_small_and_a_large_plan(login, secretary, responsible):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_plan
+
+    client = login(secretary)
+    counts = []
+    for year, items in ((2030, 1), (2031, 15)):
+        plan = make_plan(year=year, sessions=4, items_per_session=items, responsible=responsible)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/plans/{plan.pk}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 
 from config.errors import DomainError
 
@@ -18,3 +21,17 @@ def refusal_response(request, exc: DomainError, *, back: str) -> HttpResponseRed
         raise Http404(exc.message) from exc
     messages.error(request, exc.message)
     return HttpResponseRedirect(back)
+
+
+def page(view):
+    """A page view whose "not found" is the Russian 404 page even with DEBUG on (Django's
+    technical 404 lists URL patterns in English: not for the people using these pages)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return render(request, "404.html", status=404)
+
+    return wrapper

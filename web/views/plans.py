@@ -17,7 +17,7 @@ from config.errors import DomainError
 from workflow.visibility import items_visible
 
 from .. import selectors
-from .common import refusal_response
+from .common import page, refusal_response
 
 DONE_MESSAGES = {
     TransitionName.SUBMIT: gettext_lazy("Направлено на согласование."),
@@ -42,12 +42,14 @@ def _downloads(plan) -> list[dict]:
 
 @require_GET
 @login_required
+@page
 def plan_list(request):
     return render(request, "web/plan_list.html", {"nav": "plans", "plans": selectors.plan_list(user=request.user)})
 
 
 @require_GET
 @login_required
+@page
 def plan_detail(request, pk: int):
     plan = get_object_or_404(selectors.plan_list(user=request.user), pk=pk)
     plan = selectors.plan_document(plan=plan, user=request.user)
@@ -77,6 +79,7 @@ def _fire(request, obj, *, back: str):
 
 @require_POST
 @login_required
+@page
 def plan_transition(request, pk: int):
     plan = get_object_or_404(selectors.plan_list(user=request.user), pk=pk)
     return _fire(request, plan, back=reverse("web:plan", args=[plan.pk]))
@@ -84,6 +87,7 @@ def plan_transition(request, pk: int):
 
 @require_POST
 @login_required
+@page
 def item_transition(request, pk: int):
     item = get_object_or_404(items_visible(user=request.user).select_related("plan"), pk=pk)
     return _fire(request, item, back=reverse("web:plan", args=[item.plan_id]) + f"#item-{item.pk}")

@@ -20,7 +20,7 @@ from tasks.models import TaskTransition
 
 from .. import selectors
 from ..forms import CommentForm, TaskResultForm, result_limits_text
-from .common import refusal_response
+from .common import page, refusal_response
 
 DONE_MESSAGES = {
     TaskTransition.START: gettext_lazy("Задача взята в работу."),
@@ -40,6 +40,7 @@ def _task_or_404(request, pk: int):
 
 @require_GET
 @login_required
+@page
 def task_list(request):
     filters = selectors.task_filters_for(request.user)
     view = request.GET.get("show", "open")
@@ -67,6 +68,7 @@ def task_list(request):
 
 @require_GET
 @login_required
+@page
 def task_detail(request, pk: int):
     task = _task_or_404(request, pk)
     page = selectors.task_page(task=task, user=request.user, today=timezone.localdate())
@@ -87,6 +89,7 @@ def task_detail(request, pk: int):
 
 @require_POST
 @login_required
+@page
 def task_result(request, pk: int):
     task = _task_or_404(request, pk)
     back = task_url(task)
@@ -108,6 +111,7 @@ def task_result(request, pk: int):
 
 @require_POST
 @login_required
+@page
 def task_transition(request, pk: int):
     task = _task_or_404(request, pk)
     back = task_url(task)
@@ -124,6 +128,7 @@ def task_transition(request, pk: int):
 
 @require_GET
 @login_required
+@page
 def task_result_file(request, pk: int):
     """The result file, to those who see the task (media is not served publicly)."""
     task = _task_or_404(request, pk)
