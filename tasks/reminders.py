@@ -14,7 +14,7 @@ Every office head gets, every day, the list of tasks late by at least ``escalate
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -22,6 +22,9 @@ from django.db import transaction
 from . import selectors
 from .models import MessageKind, OutboxMessage, PreparationTask, ReminderPolicy
 from .outbox import message_render, outbox_messages_add, task_url
+
+# The office head's list shows the longest-late tasks; beyond this, counts by person.
+ESCALATION_LIST_LIMIT = 200
 
 
 @dataclass
@@ -68,8 +71,17 @@ def reminders_plan(*, day: datetime.date, policy: ReminderPolicy | None = None) 
             digests[task.assignee_id].append(_entry(task, day, reason))
         if policy.escalate_after_days and (day - task.due_date).days >= policy.escalate_after_days:
             escalated.append(_entry(task, day))
+    # Rows already in the outbox (an earlier run today) are not rendered again; the unique
+    # constraint still guards against a concurrent run.
+    done = set(
+        OutboxMessage.objects.filter(
+            day=day, kind__in=(MessageKind.REMINDER, MessageKind.ESCALATION), key=""
+        ).values_list("kind", "recipient_id")
+    )
     messages = []
-    for entries in digests.values():
+    for person_id, entries in digests.items():
+        if (MessageKind.REMINDER, person_id) in done:
+            continue
         person = entries[0]["task"].assignee
         subject, text, html = message_render(
             template="reminder",
@@ -97,10 +109,19 @@ def reminders_plan(*, day: datetime.date, policy: ReminderPolicy | None = None) 
     if escalated:
         escalated.sort(key=lambda e: (-e["days_late"], e["task"].assignee_id, e["task"].pk))
         heads = selectors.office_heads()
+        by_person = Counter(str(e["task"].assignee) for e in escalated)
+        context = {
+            "day": day,
+            "policy": policy,
+            "total": len(escalated),
+            "entries": escalated[:ESCALATION_LIST_LIMIT],
+            "more": max(0, len(escalated) - ESCALATION_LIST_LIMIT),
+            "by_person": by_person.most_common(50),
+        }
         for head in heads:
-            subject, text, html = message_render(
-                template="escalation", context={"person": head, "day": day, "entries": escalated, "policy": policy}
-            )
+            if (MessageKind.ESCALATION, head.pk) in done:
+                continue
+            subject, text, html = message_render(template="escalation", context={"person": head, **context})
             messages.append(
                 OutboxMessage(
                     recipient=head,

@@ -88,6 +88,7 @@ def reminder_candidates(*, day: datetime.date, days_before: int) -> list[Prepara
             "session__number",
             "session__planned_month",
             "session__starts_at",
+            "session__state",
         )
         .order_by("assignee_id", "due_date", "id")
     )
