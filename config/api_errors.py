@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db import DataError
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -46,6 +48,9 @@ def api_exception_handler(exc, context):
         if exc.details:
             body["errors"] = exc.details
         return Response(body, status=exc.status)
+    if isinstance(exc, OverflowError | DataError):
+        # A number or value the database cannot hold (e.g. an id of 25 digits in a filter).
+        exc = exceptions.ValidationError({"detail": [_("Значение вне допустимого диапазона.")]})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Объект не найден или недоступен."))
     elif isinstance(exc, PermissionDenied):
@@ -64,3 +69,23 @@ def api_exception_handler(exc, context):
         if response.status_code == status.HTTP_401_UNAUTHORIZED:
             response.data["code"] = "not_authenticated"
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    """``handler404``: the error shape for URLs under /api/ that match nothing; HTML elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"code": "not_found", "detail": _("Объект не найден или недоступен.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """``handler500``: the error shape under /api/; the plain 500 page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(
+            {"code": "server_error", "detail": _("Внутренняя ошибка сервера. Попробуйте позже.")}, status=500
+        )
+    return defaults.server_error(request)

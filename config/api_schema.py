@@ -1,8 +1,8 @@
 """What every API of the project shares: the error body, the schema class and transition actions.
 
 * ``ErrorSerializer`` documents the one error shape of ``config.api_errors``.
-* ``AutoSchema`` adds the error responses a view can give (401/403 always, 404 on a detail or
-  a paginated list, 400 on filters and input, 409 on writes, 415 on bodies) to every
+* ``AutoSchema`` adds the error responses a view can give (401/403/404 when signed in, 400 on
+  filters and input, 409 on writes, 415 on bodies) to every
   operation that does not declare them itself, each with a Russian example. So the schema is
   complete without repeating the same decorator on every view, and a schema-driven fuzzer
   (schemathesis) finds every status code the API really returns documented.
@@ -96,12 +96,11 @@ class AutoSchema(SpectacularAutoSchema):
         view = self.view
         permissions = getattr(view, "permission_classes", ())
         anonymous = any(p is AllowAny for p in permissions) or not permissions
-        statuses: set[int] = set() if anonymous else {401, 403}
-        has_path_params = "{" in self.path
-        if has_path_params:
-            statuses.add(404)
-        if self.method == "GET" and self._is_list_view() and not has_path_params:
-            statuses.update({400, 404})  # a bad filter value; a page past the end
+        # Signed-in operations may always answer 404: an unknown or invisible object, a page
+        # past the end of a list, or something the view looks up for the caller.
+        statuses: set[int] = set() if anonymous else {401, 403, 404}
+        if self.method == "GET" and self._is_list_view() and "{" not in self.path:
+            statuses.add(400)  # a bad filter value
         if self.method in ("POST", "PUT", "PATCH"):
             statuses.update({400, 415})
         if self.method in ("POST", "PUT", "PATCH", "DELETE") and not anonymous:
@@ -163,3 +162,4 @@ def transition_action(name: str, *, summary: str, description: str, response, de
         responses={200: response, **error_responses(400, 403, 404, 409)},
         examples=COMMENT_EXAMPLES,
     )(fire)
+

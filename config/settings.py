@@ -217,6 +217,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "DEFAULT_METADATA_CLASS": "config.api_metadata.ShallowMetadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Проектного офиса",

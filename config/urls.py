@@ -7,6 +7,10 @@ admin.site.site_header = "Проектный офис департамента �
 admin.site.site_title = "Проектный офис"
 admin.site.index_title = "Управление планом заседаний"
 
+# Under /api/ even an unknown URL or a crash answers in the API's error shape (config.api_errors).
+handler404 = "config.api_errors.not_found"
+handler500 = "config.api_errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -56,7 +56,7 @@ class AgendaItemSerializer(ApprovalStateMixin, serializers.ModelSerializer):
         help_text=_("Ответственные группы (id из /api/groups/)."),
     )
     responsibles = serializers.SerializerMethodField(help_text=_("Ответственные в порядке документа."))
-    project_name = serializers.CharField(source="project.name", read_only=True, default=None)
+    project_name = serializers.CharField(source="project.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = AgendaItem
