@@ -17,6 +17,9 @@ def pytest_configure(config):
 
     # Hashing demo passwords properly costs ~0.1 s per user; tests need no such strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Login rate limiting (django-axes) is off by default in tests: it refuses Client.login(),
+    # which passes no request. tests/security/test_login_rate_limit.py turns it on.
+    settings.AXES_ENABLED = False
 
 
 def pytest_collection_modifyitems(config, items):
