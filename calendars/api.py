@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import OFFICE_READ
+from config.api_schema import error_responses
 from workflow.export_api import FileDownloadNegotiation
 from workflow.visibility import sessions_visible
 
@@ -31,7 +32,7 @@ class CalendarTokenView(APIView):
 
     @extend_schema(operation_id="calendar_token_retrieve", summary="Текущая ссылка на мой календарь",
                    description="Адрес личного календаря (заседания и сроки задач) для подписки без входа.",
-                   responses={200: CalendarFeedTokenSerializer}, tags=["calendar"])
+                   responses={200: CalendarFeedTokenSerializer, **error_responses(404)}, tags=["calendar"])
     def get(self, request):
         token = calendar_token_active(user=request.user)
         if token is None:
