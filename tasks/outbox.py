@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -115,6 +116,25 @@ def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
     return email
 
 
+def _mark_sent(message: OutboxMessage) -> None:
+    """One row, one commit, right after the server accepted the message. On PostgreSQL the
+    commit does not wait for the disk flush: if the database itself crashed in that fraction of
+    a second, the row would stay "sending" and be re-sent after the stuck timeout, the same
+    window as a sender dying between the SMTP reply and this update."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        OutboxMessage.objects.filter(pk=message.pk, claim_token=message.claim_token).update(
+            status=OutboxStatus.SENT,
+            sent_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            last_error="",
+            claimed_at=None,
+            claim_token="",
+        )
+
+
 _CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)
 
 
@@ -151,14 +171,7 @@ def _send_batch(batch: list[OutboxMessage], result: DrainResult, *, reuse_connec
                     return
                 continue
             if accepted:
-                OutboxMessage.objects.filter(pk=message.pk, claim_token=message.claim_token).update(
-                    status=OutboxStatus.SENT,
-                    sent_at=timezone.now(),
-                    attempts=F("attempts") + 1,
-                    last_error="",
-                    claimed_at=None,
-                    claim_token="",
-                )
+                _mark_sent(message)
                 result.sent += 1
             else:
                 _record_failure(message, "the backend accepted no message", permanent=False, result=result)
