@@ -191,6 +191,7 @@ class PlanAdmin(DomainErrorsAsMessagesMixin, ApprovalTransitionsMixin, admin.Mod
     )
     readonly_fields = ("state", "source_name", "source_sha256", "created_at", "updated_at")
     inlines = (SessionInline, AgendaItemInline, DecisionInline)
+    change_form_template = "admin/workflow/plan/change_form.html"  # transitions + document downloads
 
     def get_queryset(self, request):
         plans = Plan.objects.all() if request.user.is_superuser else visibility.plans_visible(user=request.user)

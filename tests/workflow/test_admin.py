@@ -450,3 +450,18 @@ def test_user_and_group_admin_show_role_fields_and_members(responsible, responsi
         assert f'name="{field}"' in add_page.content.decode()
         assert f'name="{field}"' in change_page
     assert "Петров П.П." in groups_page and "Смирнова А.В." in groups_page
+
+
+@pytest.mark.django_db
+def test_plan_page_offers_the_document_downloads(client, seed_plan, secretary):
+    secretary.is_staff = True
+    secretary.save()
+    grant_admin_permissions(secretary)
+    client.force_login(secretary)
+    page = client.get(f"/admin/workflow/plan/{seed_plan.pk}/change/").content.decode()
+    for link in (f"/api/plans/{seed_plan.pk}/export/?format=docx", f"/api/plans/{seed_plan.pk}/export/?format=pdf",
+                 f"/api/plans/{seed_plan.pk}/approval-sheet/?format=docx"):
+        assert link in page
+    assert "Направить на согласование" in page
+    response = client.get(f"/api/plans/{seed_plan.pk}/export/?format=docx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
