@@ -24,7 +24,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import OutboxMessage, OutboxStatus
+from .models import MessageKind, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,39 @@ def _record_failure(message: OutboxMessage, error: str, *, permanent: bool, resu
         logger.warning("Outbox message %s to %s will be retried: %s", message.pk, message.to_email, error)
 
 
-def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
+# A digest of many sessions' tasks carries at most this many session .ics files.
+MAX_CALENDAR_ATTACHMENTS = 5
+_KINDS_WITH_CALENDAR = frozenset({MessageKind.ASSIGNED, MessageKind.REMINDER})
+
+
+def _session_calendars(batch: list[OutboxMessage]) -> dict[int, list[tuple[str, bytes]]]:
+    """For each message of ``batch`` to a responsible person, its tasks' sessions as .ics
+    files (``session-<id>.ics``), so the session lands in the reader's calendar in one click.
+    One query for the whole batch; each session rendered once."""
+    from calendars.ics import session_ics
+
+    from .models import PreparationTask
+
+    wanted = {m.pk: m.task_ids[:50] for m in batch if m.kind in _KINDS_WITH_CALENDAR and m.task_ids}
+    task_ids = {task_id for ids in wanted.values() for task_id in ids}
+    if not task_ids:
+        return {}
+    session_of = {
+        task.pk: task.session
+        for task in PreparationTask.objects.filter(pk__in=task_ids).select_related("session", "session__plan")
+    }
+    rendered: dict[int, bytes] = {}
+    result: dict[int, list[tuple[str, bytes]]] = {}
+    for message_id, ids in wanted.items():
+        sessions = list(dict.fromkeys(session_of[i] for i in ids if i in session_of))[:MAX_CALENDAR_ATTACHMENTS]
+        for session in sessions:
+            if session.pk not in rendered:
+                rendered[session.pk] = session_ics(session)
+        result[message_id] = [(f"session-{s.pk}.ics", rendered[s.pk]) for s in sessions]
+    return result
+
+
+def _email(message: OutboxMessage, connection, calendars=()) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
@@ -113,6 +145,8 @@ def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for filename, content in calendars:
+        email.attach(filename, content, "text/calendar; method=PUBLISH; charset=utf-8")
     return email
 
 
@@ -152,9 +186,10 @@ def _send_batch(batch: list[OutboxMessage], result: DrainResult, *, reuse_connec
         result.unreachable = True
         return
     try:
+        calendars = _session_calendars(batch)
         for index, message in enumerate(batch):
             try:
-                accepted = _email(message, connection).send()
+                accepted = _email(message, connection, calendars.get(message.pk, ())).send()
             except smtplib.SMTPRecipientsRefused as exc:
                 _record_failure(message, f"SMTPRecipientsRefused: {exc}", permanent=True, result=result)
                 continue

@@ -133,3 +133,24 @@ def test_claimed_rows_are_not_sent_twice_and_stuck_ones_are_released(db, clock, 
     assert outbox_release_stuck() == 1
     assert outbox_drain().sent == 1
     assert len(smtp_server.recorder.messages) == 1
+
+
+def test_reminders_carry_their_sessions_calendar_and_escalations_do_not(db, clock, smtp_server, make_task):
+    from icalendar import Calendar
+
+    reader = make_user("calendar_reader")
+    task = make_task(reader, NOW.date(), session_month=datetime.date(2031, 4, 1))
+    for kind in (MessageKind.REMINDER, MessageKind.ESCALATION):
+        OutboxMessage.objects.create(
+            recipient=reader, to_email=reader.email, kind=kind, day=NOW.date(), subject=str(kind),
+            body_text="Текст", task_ids=[task.pk],
+        )
+
+    assert outbox_drain().sent == 2
+
+    by_subject = {m["Subject"]: m for m in smtp_server.recorder.messages}
+    calendars = [part for part in by_subject["reminder"].walk() if part.get_content_type() == "text/calendar"]
+    assert [part.get_filename() for part in calendars] == [f"session-{task.session_id}.ics"]
+    event = Calendar.from_ical(calendars[0].get_payload(decode=True)).walk("VEVENT")[0]
+    assert str(event["UID"]).startswith(f"session-{task.session_id}@")
+    assert not [p for p in by_subject["escalation"].walk() if p.get_content_type() == "text/calendar"]
