@@ -251,8 +251,9 @@ if not 1 <= SESSION_DEFAULT_DAY <= 28:
 # --- Preparation tasks and chasing (tasks/) ---
 # Due date = the session's expected date minus this many days, moved back to a working day.
 TASKS_DUE_DAYS_BEFORE = env.int("TASKS_DUE_DAYS_BEFORE", default=10)
-# Tasks are created for sessions whose expected date is at most this many days ahead.
-TASKS_ASSIGN_WINDOW_DAYS = env.int("TASKS_ASSIGN_WINDOW_DAYS", default=60)
+# Tasks are created for sessions whose expected date is at most this many days ahead (a
+# quarter: a project report is prepared over weeks, and nobody wants December's tasks in January).
+TASKS_ASSIGN_WINDOW_DAYS = env.int("TASKS_ASSIGN_WINDOW_DAYS", default=90)
 TASKS_RESULT_MAX_BYTES = env.int("TASKS_RESULT_MAX_BYTES", default=20 * 1024 * 1024)
 TASKS_OUTBOX_BATCH_SIZE = env.int("TASKS_OUTBOX_BATCH_SIZE", default=100)
 TASKS_OUTBOX_MAX_ATTEMPTS = env.int("TASKS_OUTBOX_MAX_ATTEMPTS", default=8)
