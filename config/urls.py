@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the footer's language switch
     # File downloads and calendars, before the routers so their paths win.
     path("api/", include("workflow.export_urls")),
     path("", include("calendars.urls")),
