@@ -7,6 +7,9 @@
 * UIDs are stable (``session-<id>@<host>``, ``task-<id>@<host>``, host from ``SITE_URL``), so a
   calendar app that fetches the feed again replaces an event instead of adding a second one;
   a cancelled session or task stays in the feed with ``STATUS:CANCELLED``.
+* Language: like the plan's documents and the e-mails, always ``settings.LANGUAGE_CODE``
+  (Russian), whatever language the person chose for the pages: a calendar app fetches the
+  feed without that choice, and an .ics file is forwarded to colleagues as it is.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import zoneinfo
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar, Event
 
 from accounts.models import User
@@ -138,21 +141,23 @@ def _items_by_session(sessions) -> dict[int, list]:
 
 def session_ics(session: Session) -> bytes:
     """One session as an .ics file (for downloads and reminder e-mail attachments)."""
-    calendar = _calendar(f"Заседание Проектного офиса № {session.number}")
-    items = _items_by_session([session]).get(session.pk, [])
-    calendar.add_component(session_event(session, items))
-    return _finish(calendar)
+    with translation.override(settings.LANGUAGE_CODE):
+        calendar = _calendar(f"Заседание Проектного офиса № {session.number}")
+        items = _items_by_session([session]).get(session.pk, [])
+        calendar.add_component(session_event(session, items))
+        return _finish(calendar)
 
 
 def feed_ics(*, user: User) -> bytes:
     """A person's private feed: the sessions they take part in and their task deadlines."""
-    calendar = _calendar(f"Проектный офис: {user}")
-    calendar.add("refresh-interval", datetime.timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", "PT1H")
-    sessions = list(calendar_sessions_for(user=user))
-    items = _items_by_session(sessions)
-    for session in sessions:
-        calendar.add_component(session_event(session, items.get(session.pk, [])))
-    for task in calendar_tasks_for(user=user):
-        calendar.add_component(task_event(task))
-    return _finish(calendar)
+    with translation.override(settings.LANGUAGE_CODE):
+        calendar = _calendar(f"Проектный офис: {user}")
+        calendar.add("refresh-interval", datetime.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT1H")
+        sessions = list(calendar_sessions_for(user=user))
+        items = _items_by_session(sessions)
+        for session in sessions:
+            calendar.add_component(session_event(session, items.get(session.pk, [])))
+        for task in calendar_tasks_for(user=user):
+            calendar.add_component(task_event(task))
+        return _finish(calendar)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .ics import feed_ics
@@ -15,7 +16,7 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 def calendar_feed(request, token: str) -> HttpResponse:
     user = calendar_feed_owner(token=token)
     if user is None:
-        raise Http404("Календарь не найден или ссылка отозвана.")
+        raise Http404(_("Календарь не найден или ссылка отозвана."))
     response = HttpResponse(feed_ics(user=user), content_type=ICS_TYPE)
     response["Content-Disposition"] = 'inline; filename="project-office.ics"'
     response["Cache-Control"] = "private, max-age=300"

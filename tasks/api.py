@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -101,6 +102,6 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path="overdue-summary", pagination_class=None, filter_backends=[])
     def overdue_summary(self, request):
         if request.user.role != Role.OFFICE_HEAD:
-            raise TaskForbidden("Сводка просроченных задач доступна руководителю Проектного офиса.")
+            raise TaskForbidden(_("Сводка просроченных задач доступна руководителю Проектного офиса."))
         data = selectors.overdue_summary(today=timezone.localdate())
         return Response(OverdueSummarySerializer(data).data)

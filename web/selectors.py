@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from approvals.models import COMMENT_REQUIRED, Decision, TransitionName
@@ -32,12 +33,12 @@ DUE_SOON_DAYS = 7
 
 # The filters of «Мои задачи»: key -> label. "review" is for the office head.
 TASK_FILTERS = {
-    "open": "Текущие",
-    "soon": "Скоро срок",
-    "overdue": "Просроченные",
-    "done": "Выполненные",
+    "open": _("Текущие"),
+    "soon": _("Скоро срок"),
+    "overdue": _("Просроченные"),
+    "done": _("Выполненные"),
 }
-REVIEW_FILTER = ("review", "Ждут проверки")
+REVIEW_FILTER = ("review", _("Ждут проверки"))
 
 
 def sees_all_tasks(user: User) -> bool:

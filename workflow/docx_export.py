@@ -14,14 +14,22 @@ Layout (``workflow.docx_import`` reads the same layout back):
 
 Every run is Times New Roman, with the East Asian and complex-script fonts set as well, so
 Word and LibreOffice render the Cyrillic text in the same face.
+
+Language: a document is always in the office's language, Russian (``settings.LANGUAGE_CODE``),
+whatever language the person who downloads it chose for the pages: it is signed, filed and
+read back by ``workflow.docx_import``. Its literals are therefore not marked for translation,
+and the public builders below render under ``translation.override(settings.LANGUAGE_CODE)``
+so state and transition labels are Russian too.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -57,6 +65,17 @@ _SIGNED_STATES = {
     TransitionName.AGREE: (ApprovalState.AGREED, ApprovalState.APPROVED, ApprovalState.ARCHIVED),
     TransitionName.APPROVE: (ApprovalState.APPROVED, ApprovalState.ARCHIVED),
 }
+
+
+def _in_office_language(builder):
+    """Run a document builder in the office's language (see the module docstring)."""
+
+    @functools.wraps(builder)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return builder(*args, **kwargs)
+
+    return wrapper
 
 
 # --- Formatting helpers ------------------------------------------------------------------
@@ -286,6 +305,7 @@ def _mark_header_row(row) -> None:
     tr_pr.append(header)
 
 
+@_in_office_language
 def plan_docx(*, plan: Plan) -> bytes:
     """The plan laid out like the document the office signs, as .docx bytes."""
     document = _new_document()
@@ -358,6 +378,7 @@ def _decisions_table(document, rows: list[list[str]]) -> None:
     _fix_widths(table, APPROVAL_SHEET_WIDTHS)
 
 
+@_in_office_language
 def approval_sheet_docx(*, plan: Plan) -> bytes:
     """Лист согласования: every decision on the plan, then those on its amendments."""
     document = _new_document(landscape=True)

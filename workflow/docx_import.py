@@ -22,6 +22,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -54,7 +55,7 @@ _DATE_LINE = re.compile(r"^[«\"“]?\s*[\d_]{1,3}\s*[»\"”]?\s+(?:[а-яё]+|
 
 
 def _row_error(row: int, problem: str) -> PlanFormatError:
-    return PlanFormatError(row, f"строка {row} таблицы плана (считая шапку): {problem}")
+    return PlanFormatError(row, _("строка %(row)s таблицы плана (считая шапку): %(problem)s") % {"row": row, "problem": problem})
 
 
 def _clean(text: str) -> str:
@@ -264,33 +265,35 @@ def _parse_table(table: Table, warnings: list[str]) -> tuple[list[ParsedSession]
         if [t.strip(".") for t in texts] == [str(n) for n in range(1, len(texts) + 1)]:
             continue  # a row that numbers the columns «1 | 2 | 3 | 4»
         if len(cells) < 4:
-            errors.append(_row_error(index, f"ожидалось 4 столбца, а в строке {len(cells)}"))
+            errors.append(_row_error(index, _("ожидалось 4 столбца, а в строке %(count)s") % {"count": len(cells)}))
             continue
         number_cell, topics_cell, due_cell, responsible_cell = cells[:4]
         match = _SESSION_NUMBER.match(texts[0])
         if not match:
-            errors.append(_row_error(index, f"в столбце «№ п/п» ожидался номер заседания, а не «{texts[0]}»"))
+            errors.append(_row_error(index, _("в столбце «№ п/п» ожидался номер заседания, а не «%(value)s»")
+                                         % {"value": texts[0]}))
             continue
         source_number = int(match["number"])
         try:
             planned_month = parse_due_month(_clean(due_cell.text))
         except MonthError as exc:
-            errors.append(_row_error(index, f"столбец «Срок»: {exc}"))
+            errors.append(_row_error(index, _("столбец «Срок»: %(problem)s") % {"problem": exc}))
             continue
         items = _item_tree(_topics(topics_cell), index)
         if not items:
-            errors.append(_row_error(index, "у заседания нет ни одной темы"))
+            errors.append(_row_error(index, _("у заседания нет ни одной темы")))
             continue
         annotate_items(items)
         responsibles = _responsibles(responsible_cell)
         if not responsibles:
-            errors.append(_row_error(index, "не указан ответственный"))
+            errors.append(_row_error(index, _("не указан ответственный")))
             continue
         number = len(sessions) + 1
         if source_number in seen_numbers:
             warnings.append(
-                f"строка {index} таблицы: номер заседания «{texts[0]}» повторяется (уже был в строке "
-                f"{seen_numbers[source_number]}); заседания пронумерованы по порядку документа"
+                _("строка %(row)s таблицы: номер заседания «%(number)s» повторяется (уже был в строке %(first)s); "
+                  "заседания пронумерованы по порядку документа")
+                % {"row": index, "number": texts[0], "first": seen_numbers[source_number]}
             )
         seen_numbers.setdefault(source_number, index)
         sessions.append(ParsedSession(
@@ -312,7 +315,7 @@ def parse_plan_docx(content: bytes) -> ParsedPlan:
     try:
         document = Document(io.BytesIO(content))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PlanFormatError(0, "файл не является документом Word (.docx) или повреждён") from exc
+        raise PlanFormatError(0, _("файл не является документом Word (.docx) или повреждён")) from exc
 
     preamble: list[str] = []
     main_table: Table | None = None
@@ -327,25 +330,26 @@ def parse_plan_docx(content: bytes) -> ParsedPlan:
             preamble.extend(_lines(block))
     if main_table is None:
         raise PlanFormatError(
-            0, "в документе не найдена таблица плана с шапкой «№ п/п | Тема заседаний | Срок | Ответственный»"
+            0, _("в документе не найдена таблица плана с шапкой «№ п/п | Тема заседаний | Срок | Ответственный»")
         )
 
     approver, agreer, title, year = _parse_preamble(preamble)
     if year is None:
-        raise PlanFormatError(0, "не найден заголовок плана с годом: «План заседаний … на 2023 год»")
+        raise PlanFormatError(0, _("не найден заголовок плана с годом: «План заседаний … на 2023 год»"))
     warnings: list[str] = []
     sessions, errors = _parse_table(main_table, warnings)
     if errors:
         raise PlanFormatErrors(errors)
     if not sessions:
-        raise PlanFormatError(0, "в таблице плана нет ни одного заседания")
+        raise PlanFormatError(0, _("в таблице плана нет ни одного заседания"))
     for session in sessions:
         if session.planned_month.year != year:
             warnings.append(
-                f"строка {session.line} таблицы: срок «{month_label(session.planned_month)}» не в {year} году"
+                _("строка %(row)s таблицы: срок «%(due)s» не в %(year)s году")
+                % {"row": session.line, "due": month_label(session.planned_month), "year": year}
             )
     if approver is None:
-        warnings.append("нет блока «Утверждаю» с должностью и именем: подписант не указан")
+        warnings.append(_("нет блока «Утверждаю» с должностью и именем: подписант не указан"))
     if agreer is None:
-        warnings.append("нет блока «Согласовано» с должностью и именем: подписант не указан")
+        warnings.append(_("нет блока «Согласовано» с должностью и именем: подписант не указан"))
     return ParsedPlan(year=year, title=title, approver=approver, agreer=agreer, sessions=sessions, warnings=warnings)

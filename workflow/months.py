@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.utils.translation import gettext as _
+
 MONTHS_NOMINATIVE = (
     "январь", "февраль", "март", "апрель", "май", "июнь",
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
@@ -30,10 +32,10 @@ def parse_due_month(text: str) -> datetime.date:
     """«Апрель 2023г.» -> date(2023, 4, 1). Raises MonthError saying what was expected."""
     match = DUE_PERIOD.match(text.replace("\u00a0", " "))
     if not match:
-        raise MonthError(f"ожидался срок вида «Февраль 2023 г.», а не «{text.strip()}»")
+        raise MonthError(_("ожидался срок вида «Февраль 2023 г.», а не «%(value)s»") % {"value": text.strip()})
     month = MONTH_BY_NAME.get(match["month"].casefold())
     if month is None:
-        raise MonthError(f"неизвестный месяц «{match['month']}»")
+        raise MonthError(_("неизвестный месяц «%(month)s»") % {"month": match["month"]})
     return datetime.date(int(match["year"]), month, 1)
 
 

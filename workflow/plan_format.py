@@ -12,6 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from accounts.models import normalize_short_name
 
 
@@ -19,7 +21,7 @@ class PlanFormatError(ValueError):
     """A problem in a plan document. ``line`` is 1-based (0 when it concerns the whole file)."""
 
     def __init__(self, line: int, message: str):
-        super().__init__(f"строка {line}: {message}" if line else message)
+        super().__init__(_("строка %(line)s: %(message)s") % {"line": line, "message": message} if line else message)
         self.line = line
         self.message = message
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import ResponsibleGroup, Role, User
 from approvals.models import ApprovalState
@@ -86,28 +87,31 @@ def _items_create(*, plan: Plan, session: Session, items: list[ParsedItem], pare
 
 
 def _summary(parsed: ParsedPlan, stats: dict) -> list[str]:
-    lines = [f"План: «{parsed.title}», {parsed.year} год"]
+    lines = [_("План: «%(title)s», %(year)s год") % {"title": parsed.title, "year": parsed.year}]
     if parsed.approver:
-        lines.append(f"Утверждает: {parsed.approver.display_name} ({parsed.approver.position})")
+        lines.append(_("Утверждает: %(name)s (%(position)s)")
+                     % {"name": parsed.approver.display_name, "position": parsed.approver.position})
     if parsed.agreer:
-        lines.append(f"Согласует: {parsed.agreer.display_name} ({parsed.agreer.position})")
+        lines.append(_("Согласует: %(name)s (%(position)s)")
+                     % {"name": parsed.agreer.display_name, "position": parsed.agreer.position})
 
     def walk(items, depth):
         for item in items:
-            project = f" [проект: {item.project_name}]" if item.project_name else ""
+            project = " " + _("[проект: %(name)s]") % {"name": item.project_name} if item.project_name else ""
             lines.append(f"{'    ' * depth}- {item.text}{project}")
             walk(item.children, depth + 1)
 
     for session in parsed.sessions:
         who = "; ".join(r.name for r in session.responsibles)
         lines.append(
-            f"Заседание {session.number} (в документе «{session.source_number}»), "
-            f"{month_label(session.planned_month)}, ответственные: {who}"
+            _("Заседание %(number)s (в документе «%(source)s»), %(month)s, ответственные: %(who)s")
+            % {"number": session.number, "source": session.source_number,
+               "month": month_label(session.planned_month), "who": who}
         )
         walk(session.items, 1)
     lines.append(
-        f"Итого: заседаний {len(parsed.sessions)}, пунктов {stats['items']}, новых проектов {stats['projects']}, "
-        f"новых людей {stats['people']}, новых групп {stats['groups']}"
+        _("Итого: заседаний %(sessions)s, пунктов %(items)s, новых проектов %(projects)s, "
+          "новых людей %(people)s, новых групп %(groups)s") % {"sessions": len(parsed.sessions), **stats}
     )
     return lines
 
@@ -127,10 +131,12 @@ def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str
     if existing:
         if source_sha256 and existing.source_sha256 == source_sha256:
             return ImportResult(plan=existing, created=False, warnings=[],
-                                summary=[f"План на {parsed.year} год уже загружен из этого файла (№ {existing.pk}); ничего не изменено."])
+                                summary=[_("План на %(year)s год уже загружен из этого файла (№ %(pk)s); "
+                                           "ничего не изменено.") % {"year": parsed.year, "pk": existing.pk}])
         raise PlanImportError(
-            f"План на {parsed.year} год уже существует (№ {existing.pk}, «{existing.state_display}»); "
-            "загрузка другого файла на тот же год не выполнена.",
+            _("План на %(year)s год уже существует (№ %(pk)s, «%(state)s»); "
+              "загрузка другого файла на тот же год не выполнена.")
+            % {"year": parsed.year, "pk": existing.pk, "state": existing.state_display},
             code="plan_exists", status=409,
         )
     stats = {"items": 0, "projects": 0, "people": 0, "groups": 0}
@@ -167,7 +173,7 @@ def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str
                 raise _DryRunRollback
             result.plan = plan
     except _DryRunRollback:
-        result.summary.insert(0, "Пробный запуск: в базу ничего не записано.")
+        result.summary.insert(0, _("Пробный запуск: в базу ничего не записано."))
     return result
 
 
@@ -182,7 +188,7 @@ def _parse(content: bytes, filename: str) -> ParsedPlan:
         try:
             text = content.decode("cp1251")
         except UnicodeDecodeError as exc:
-            raise PlanFormatErrors([PlanFormatError(0, "файл не в кодировке UTF-8 или Windows-1251")]) from exc
+            raise PlanFormatErrors([PlanFormatError(0, _("файл не в кодировке UTF-8 или Windows-1251"))]) from exc
     from workflow.text_import import parse_plan_text
 
     return parse_plan_text(text)
@@ -194,12 +200,12 @@ def plan_import_file(*, content: bytes, filename: str, dry_run: bool = False) ->
         parsed = _parse(content, filename)
     except PlanFormatErrors as exc:
         raise PlanImportError(
-            "Файл плана не загружен: " + "; ".join(str(e) for e in exc.errors),
+            _("Файл плана не загружен: %(problems)s") % {"problems": "; ".join(str(e) for e in exc.errors)},
             details=[{"line": e.line, "message": e.message} for e in exc.errors],
         ) from exc
     except PlanFormatError as exc:
         raise PlanImportError(
-            f"Файл плана не загружен: {exc}", details=[{"line": exc.line, "message": exc.message}]
+            _("Файл плана не загружен: %(problems)s") % {"problems": exc}, details=[{"line": exc.line, "message": exc.message}]
         ) from exc
     return plan_import(
         parsed=parsed, source_name=Path(filename).name, source_sha256=hashlib.sha256(content).hexdigest(),
@@ -217,22 +223,23 @@ def _session_fire(*, session: Session, by, method: str, **kwargs) -> Session:
     from django_fsm import can_proceed
 
     if not (by and by.is_authenticated and by.is_office_staff):
-        raise WorkflowError("Изменять сроки заседаний может только секретарь или руководитель Проектного офиса.",
+        raise WorkflowError(_("Изменять сроки заседаний может только секретарь или руководитель Проектного офиса."),
                             code="forbidden", status=403)
     with transaction.atomic():
         locked = _session_locked(session)
         if locked.plan.state == ApprovalState.ARCHIVED:
-            raise WorkflowError("План перенесён в архив: заседания его года больше не меняются.",
+            raise WorkflowError(_("План перенесён в архив: заседания его года больше не меняются."),
                                 code="invalid_state", status=409)
         if method == "postpone" and kwargs["planned_month"].replace(day=1) <= locked.planned_month:
             raise WorkflowError(
-                f"Перенести заседание можно только на более поздний месяц, чем {month_label(locked.planned_month)}.",
+                _("Перенести заседание можно только на более поздний месяц, чем %(month)s.")
+                % {"month": month_label(locked.planned_month)},
                 code="invalid", status=400,
             )
         bound = getattr(locked, method)
         if not can_proceed(bound):
             raise WorkflowError(
-                f"Действие невозможно: заседание в состоянии «{locked.get_state_display()}».",
+                _("Действие невозможно: заседание в состоянии «%(state)s».") % {"state": locked.get_state_display()},
                 code="invalid_state", status=409,
             )
         bound(**kwargs)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import html
 import re
 
+from django.utils.translation import gettext as _
+
 from workflow.months import MonthError, parse_due_month
 from workflow.plan_format import (
     PERSON,
@@ -48,11 +50,13 @@ def _marker(line: str) -> str | None:
 
 def _signatory(lines: list[tuple[int, str]], role_word: str) -> Signatory:
     if not lines:
-        raise PlanFormatError(0, f"в блоке «{role_word}» нет ни должности, ни имени")
+        raise PlanFormatError(0, _("в блоке «%(block)s» нет ни должности, ни имени") % {"block": role_word})
     name_line, name = lines[-1]
     if not PERSON.fullmatch(name.strip()):
         raise PlanFormatError(
-            name_line, f"в блоке «{role_word}» последней строкой ожидалось имя вида «Л.М.Лебедева», а не «{name}»"
+            name_line,
+            _("в блоке «%(block)s» последней строкой ожидалось имя вида «Л.М.Лебедева», а не «%(name)s»")
+            % {"block": role_word, "name": name},
         )
     position = " ".join(text for _, text in lines[:-1])
     return Signatory(position=position, name=person_short_name(name), display_name=name.strip())
@@ -142,7 +146,7 @@ def parse_plan_text(text: str) -> ParsedPlan:
     """Parse the text export; raise PlanFormatErrors listing every problem with its line."""
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise PlanFormatErrors([PlanFormatError(0, "файл пуст: ожидался план заседаний в текстовом формате")])
+        raise PlanFormatErrors([PlanFormatError(0, _("файл пуст: ожидался план заседаний в текстовом формате"))])
     lines = text.splitlines()
     errors: list[PlanFormatError] = []
     warnings: list[str] = []
@@ -151,10 +155,13 @@ def parse_plan_text(text: str) -> ParsedPlan:
         (i for i, line in enumerate(lines) if line.count("\t") >= 2 and "тема" in line.casefold()), None
     )
     if header_index is None:
-        raise PlanFormatErrors([PlanFormatError(0, f"не найдена таблица: ожидалась строка заголовка «{_EXPECTED_HEADER}» (столбцы через табуляцию)")])
+        raise PlanFormatErrors([PlanFormatError(0, _(
+            "не найдена таблица: ожидалась строка заголовка «%(header)s» (столбцы через табуляцию)"
+        ) % {"header": _EXPECTED_HEADER})])
     header_cells = [_clean(c) for c in lines[header_index].split("\t")]
     if len([c for c in header_cells if c]) != len(COLUMNS):
-        errors.append(PlanFormatError(header_index + 1, f"в заголовке таблицы ожидалось {len(COLUMNS)} столбца: «{_EXPECTED_HEADER}»"))
+        errors.append(PlanFormatError(header_index + 1, _("в заголовке таблицы ожидалось %(count)s столбца: «%(header)s»")
+                                      % {"count": len(COLUMNS), "header": _EXPECTED_HEADER}))
 
     # Header blocks and the title: everything above the table.
     blocks: dict[str, list[tuple[int, str]]] = {}
@@ -191,7 +198,7 @@ def parse_plan_text(text: str) -> ParsedPlan:
     for role, word in (("approver", "Утверждаю"), ("agreer", "Согласовано")):
         if role not in blocks:
             signatories[role] = None
-            warnings.append(f"нет блока «{word}»: подписант не указан")
+            warnings.append(_("нет блока «%(block)s»: подписант не указан") % {"block": word})
             continue
         try:
             signatories[role] = _signatory(blocks[role], word)
@@ -202,7 +209,7 @@ def parse_plan_text(text: str) -> ParsedPlan:
     title = _clean(" ".join(title_lines))
     year_match = _YEAR.search(title)
     if not title or not year_match:
-        errors.append(PlanFormatError(0, "не найден заголовок с годом: ожидалось «План заседаний … на 2023 год»"))
+        errors.append(PlanFormatError(0, _("не найден заголовок с годом: ожидалось «План заседаний … на 2023 год»")))
         year = 0
     else:
         year = int(year_match.group(1))
@@ -211,43 +218,46 @@ def parse_plan_text(text: str) -> ParsedPlan:
     seen_numbers: dict[str, int] = {}
     rows = _split_rows(lines, header_index + 1)
     if not rows:
-        errors.append(PlanFormatError(header_index + 1, "в таблице нет ни одной строки с заседанием"))
+        errors.append(PlanFormatError(header_index + 1, _("в таблице нет ни одной строки с заседанием")))
     for line, cells in rows:
         while len(cells) > len(COLUMNS) and not cells[-1].strip():
             cells.pop()
         if len(cells) != len(COLUMNS):
             errors.append(PlanFormatError(
                 line,
-                f"в строке таблицы {len(cells)} столбц(а/ов) через табуляцию, ожидалось {len(COLUMNS)}: "
-                f"{', '.join('«' + c + '»' for c in COLUMNS)}",
+                _("в строке таблицы %(found)s столбц(а/ов) через табуляцию, ожидалось %(expected)s: %(columns)s")
+                % {"found": len(cells), "expected": len(COLUMNS), "columns": ", ".join("«" + c + "»" for c in COLUMNS)},
             ))
             continue
         number_cell, topic_cell, due_cell, responsible_cell = cells
         number_match = _ROW_NUMBER.match(number_cell)
         if not number_match:
-            errors.append(PlanFormatError(line, f"ожидался номер заседания вида «1.», а не «{number_cell.strip()}»"))
+            errors.append(PlanFormatError(line, _("ожидался номер заседания вида «1.», а не «%(value)s»")
+                                          % {"value": number_cell.strip()}))
             continue
         source_number = number_cell.strip()
         try:
             month = parse_due_month(_clean(due_cell))
         except MonthError as exc:
-            errors.append(PlanFormatError(line, f"столбец «Срок»: {exc}"))
+            errors.append(PlanFormatError(line, _("столбец «Срок»: %(problem)s") % {"problem": exc}))
             continue
         items = parse_topic_cell(topic_cell, line)
         if not items:
-            errors.append(PlanFormatError(line, "столбец «Тема заседаний» пуст"))
+            errors.append(PlanFormatError(line, _("столбец «Тема заседаний» пуст")))
             continue
         responsibles = parse_responsibles(_clean(responsible_cell))
         if not responsibles:
-            errors.append(PlanFormatError(line, "столбец «Ответственный» пуст"))
+            errors.append(PlanFormatError(line, _("столбец «Ответственный» пуст")))
             continue
         if year and month.year != year:
-            warnings.append(f"строка {line}: срок «{_clean(due_cell)}» не в {year} году")
+            warnings.append(_("строка %(line)s: срок «%(due)s» не в %(year)s году")
+                            % {"line": line, "due": _clean(due_cell), "year": year})
         key = number_match.group(1)
         if key in seen_numbers:
             warnings.append(
-                f"строка {line}: номер заседания «{source_number}» повторяется (уже был в строке {seen_numbers[key]}); "
-                "заседания пронумерованы по порядку документа"
+                _("строка %(line)s: номер заседания «%(number)s» повторяется (уже был в строке %(first)s); "
+                  "заседания пронумерованы по порядку документа")
+                % {"line": line, "number": source_number, "first": seen_numbers[key]}
             )
         else:
             seen_numbers[key] = line
@@ -261,9 +271,8 @@ def parse_plan_text(text: str) -> ParsedPlan:
         raise PlanFormatErrors(errors)
     if [s.number for s in sessions] != [int(_ROW_NUMBER.match(s.source_number).group(1)) for s in sessions]:
         warnings.append(
-            "номера заседаний в документе ("
-            + ", ".join(s.source_number.rstrip(".") for s in sessions)
-            + f") заменены на 1–{len(sessions)}"
+            _("номера заседаний в документе (%(numbers)s) заменены на 1–%(last)s")
+            % {"numbers": ", ".join(s.source_number.rstrip(".") for s in sessions), "last": len(sessions)}
         )
     return ParsedPlan(
         year=year, title=title, approver=signatories["approver"], agreer=signatories["agreer"],
