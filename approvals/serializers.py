@@ -8,7 +8,6 @@ from rest_framework import serializers
 from .models import ApprovalState, Decision, TransitionName
 from .services import transitions_available
 
-
 # The schema lists these as plain values (no labels); named in SPECTACULAR_SETTINGS.
 AVAILABLE_TRANSITIONS = list(TransitionName.values)
 
@@ -43,8 +42,9 @@ class DecisionSerializer(serializers.ModelSerializer):
     transition_display = serializers.CharField(source="get_transition_display", read_only=True)
     from_state_display = serializers.CharField(source="get_from_state_display", read_only=True)
     to_state_display = serializers.CharField(source="get_to_state_display", read_only=True)
-    object_type = serializers.CharField(source="content_type.model", read_only=True,
-                                        help_text="«plan» или «agendaitem».")
+    object_type = serializers.CharField(
+        source="content_type.model", read_only=True, help_text="«plan» или «agendaitem»."
+    )
     subject = serializers.SerializerMethodField(help_text="О чём решение: заголовок плана или тема пункта.")
     carried_items = serializers.SerializerMethodField(
         help_text="Сколько пунктов повестки изменили состояние вместе с этим решением по плану."
@@ -53,9 +53,23 @@ class DecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Decision
         fields = [
-            "id", "object_type", "object_id", "subject", "transition", "transition_display",
-            "from_state", "from_state_display", "to_state", "to_state_display",
-            "actor", "actor_name", "actor_position", "comment", "created_at", "carried_by", "carried_items",
+            "id",
+            "object_type",
+            "object_id",
+            "subject",
+            "transition",
+            "transition_display",
+            "from_state",
+            "from_state_display",
+            "to_state",
+            "to_state_display",
+            "actor",
+            "actor_name",
+            "actor_position",
+            "comment",
+            "created_at",
+            "carried_by",
+            "carried_items",
         ]
         read_only_fields = fields
 

@@ -43,22 +43,29 @@ from .serializers import (
     SessionScheduleSerializer,
     SessionSerializer,
     SessionUpdateSerializer,
-    attach_tree,
 )
 from .visibility import items_visible, plans_visible, sees_drafts, sessions_visible
 
 PLAN_EXAMPLE = OpenApiExample(
     "Новый план",
-    value={"year": 2024, "title": "План заседаний Проектного офиса на 2024 год",
-           "approver_position": "руководитель департамента образования, координатор проектного управления",
-           "approver_name": "Л.М.Лебедева", "agreer_position": "руководитель Проектного офиса",
-           "agreer_name": "О.А.Сергеева"},
+    value={
+        "year": 2024,
+        "title": "План заседаний Проектного офиса на 2024 год",
+        "approver_position": "руководитель департамента образования, координатор проектного управления",
+        "approver_name": "Л.М.Лебедева",
+        "agreer_position": "руководитель Проектного офиса",
+        "agreer_name": "О.А.Сергеева",
+    },
     request_only=True,
 )
 ITEM_EXAMPLE = OpenApiExample(
     "Новая тема",
-    value={"session": 1, "text": "О ходе реализации городского сетевого проекта «Школа — территория здоровья»",
-           "responsible_persons": [2], "responsible_groups": [1]},
+    value={
+        "session": 1,
+        "text": "О ходе реализации городского сетевого проекта «Школа — территория здоровья»",
+        "responsible_persons": [2],
+        "responsible_groups": [1],
+    },
     request_only=True,
 )
 
@@ -79,26 +86,40 @@ def _items_seen_in_plans(user: User):
 
 
 def _plan_items(user: User):
-    return _items_seen_in_plans(user).select_related("project").prefetch_related(_responsibilities()).order_by("order", "id")
+    return (
+        _items_seen_in_plans(user)
+        .select_related("project")
+        .prefetch_related(_responsibilities())
+        .order_by("order", "id")
+    )
 
 
 # --- Plans ---------------------------------------------------------------------------------
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Планы заседаний",
-                       description="Секретарь, руководители видят все планы; ответственные — начиная с «На "
-                                   "согласовании»; без роли — 403."),
-    retrieve=extend_schema(summary="План с заседаниями и темами",
-                           description="Заседания по номеру, в каждом — темы по порядку, с подтемами в `children`."),
-    create=extend_schema(summary="Создать план (черновик)", request=PlanSerializer,
-                         responses={201: PlanDetailSerializer}, examples=[PLAN_EXAMPLE]),
-    update=extend_schema(summary="Изменить черновик плана", request=PlanSerializer,
-                         responses={200: PlanDetailSerializer}),
-    partial_update=extend_schema(summary="Изменить черновик плана (частично)", request=PlanSerializer,
-                                 responses={200: PlanDetailSerializer}),
-    destroy=extend_schema(summary="Удалить черновик плана",
-                          description="Только черновик без листа согласования."),
+    list=extend_schema(
+        summary="Планы заседаний",
+        description="Секретарь, руководители видят все планы; ответственные — начиная с «На "
+        "согласовании»; без роли — 403.",
+    ),
+    retrieve=extend_schema(
+        summary="План с заседаниями и темами",
+        description="Заседания по номеру, в каждом — темы по порядку, с подтемами в `children`.",
+    ),
+    create=extend_schema(
+        summary="Создать план (черновик)",
+        request=PlanSerializer,
+        responses={201: PlanDetailSerializer},
+        examples=[PLAN_EXAMPLE],
+    ),
+    update=extend_schema(
+        summary="Изменить черновик плана", request=PlanSerializer, responses={200: PlanDetailSerializer}
+    ),
+    partial_update=extend_schema(
+        summary="Изменить черновик плана (частично)", request=PlanSerializer, responses={200: PlanDetailSerializer}
+    ),
+    destroy=extend_schema(summary="Удалить черновик плана", description="Только черновик без листа согласования."),
 )
 class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
     permission_classes = OFFICE_WRITE
@@ -106,8 +127,9 @@ class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
     ordering_fields = ["year", "title", "state", "created_at", "updated_at", "id"]
     ordering = ["-year", "office", "id"]
 
-    (transition_submit, transition_agree, transition_approve, transition_return,
-     transition_archive) = approval_transition_actions(PlanDetailSerializer, what="план")
+    (transition_submit, transition_agree, transition_approve, transition_return, transition_archive) = (
+        approval_transition_actions(PlanDetailSerializer, what="план")
+    )
 
     def get_queryset(self):
         user = self.request.user
@@ -185,11 +207,14 @@ class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
             .order_by("created_at", "id")
         )
         texts = dict(
-            AgendaItem.objects.filter(pk__in=[d.object_id for d in rows if d.content_type_id == item_type.pk])
-            .values_list("pk", "text")
+            AgendaItem.objects.filter(
+                pk__in=[d.object_id for d in rows if d.content_type_id == item_type.pk]
+            ).values_list("pk", "text")
         )
         for decision in rows:
-            decision.subject = str(plan) if decision.content_type_id == plan_type.pk else texts.get(decision.object_id, "")
+            decision.subject = (
+                str(plan) if decision.content_type_id == plan_type.pk else texts.get(decision.object_id, "")
+            )
         return Response(DecisionSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(
@@ -207,16 +232,29 @@ class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
             400: OpenApiResponse(
                 error_responses(400)[400].response,
                 description="Файл не разобран: проблемы по строкам.",
-                examples=[OpenApiExample("Ошибки в файле", response_only=True, value={
-                    "code": "import_error",
-                    "detail": "Файл плана не загружен: строка 12: ожидался срок вида «Февраль 2023 г.», а не «Фев»",
-                    "errors": [{"line": 12, "message": "ожидался срок вида «Февраль 2023 г.», а не «Фев»"}],
-                })],
+                examples=[
+                    OpenApiExample(
+                        "Ошибки в файле",
+                        response_only=True,
+                        value={
+                            "code": "import_error",
+                            "detail": "Файл плана не загружен: строка 12: ожидался срок вида «Февраль 2023 г.», а не «Фев»",
+                            "errors": [{"line": 12, "message": "ожидался срок вида «Февраль 2023 г.», а не «Фев»"}],
+                        },
+                    )
+                ],
             ),
         },
     )
-    @action(detail=False, methods=["post"], url_path="import", url_name="import",
-            parser_classes=[MultiPartParser, FormParser], pagination_class=None, filter_backends=[])
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
+        filter_backends=[],
+    )
     def import_file(self, request):
         serializer = PlanImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -226,7 +264,9 @@ class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
             result.plan,
             status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
             PlanImportResultSerializer,
-            created=result.created, warnings=result.warnings, summary=result.summary,
+            created=result.created,
+            warnings=result.warnings,
+            summary=result.summary,
         )
 
 
@@ -236,9 +276,10 @@ class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Заседания"),
     retrieve=extend_schema(summary="Заседание"),
-    create=extend_schema(summary="Добавить заседание в черновик плана",
-                         examples=[OpenApiExample("Заседание", request_only=True,
-                                                  value={"plan": 1, "planned_month": "2023-02-01"})]),
+    create=extend_schema(
+        summary="Добавить заседание в черновик плана",
+        examples=[OpenApiExample("Заседание", request_only=True, value={"plan": 1, "planned_month": "2023-02-01"})],
+    ),
     update=extend_schema(summary="Изменить заседание черновика", request=SessionUpdateSerializer),
     partial_update=extend_schema(summary="Изменить заседание черновика (частично)", request=SessionUpdateSerializer),
     destroy=extend_schema(summary="Удалить заседание из черновика"),
@@ -283,17 +324,26 @@ class SessionViewSet(viewsets.ModelViewSet):
 
     _SESSION_ERRORS = error_responses(400, 403, 404, 409)
 
-    @extend_schema(summary="Назначить дату заседания", request=SessionScheduleSerializer,
-                   responses={200: SessionSerializer, **_SESSION_ERRORS},
-                   examples=[OpenApiExample("Дата", request_only=True,
-                                            value={"starts_at": "2023-02-16T15:00:00+03:00", "place": "Зал коллегии"})])
+    @extend_schema(
+        summary="Назначить дату заседания",
+        request=SessionScheduleSerializer,
+        responses={200: SessionSerializer, **_SESSION_ERRORS},
+        examples=[
+            OpenApiExample(
+                "Дата", request_only=True, value={"starts_at": "2023-02-16T15:00:00+03:00", "place": "Зал коллегии"}
+            )
+        ],
+    )
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
         return self._fire(request, services.session_schedule, SessionScheduleSerializer)
 
-    @extend_schema(summary="Перенести заседание", request=SessionPostponeSerializer,
-                   responses={200: SessionSerializer, **_SESSION_ERRORS},
-                   examples=[OpenApiExample("Новый месяц", request_only=True, value={"planned_month": "2023-03-01"})])
+    @extend_schema(
+        summary="Перенести заседание",
+        request=SessionPostponeSerializer,
+        responses={200: SessionSerializer, **_SESSION_ERRORS},
+        examples=[OpenApiExample("Новый месяц", request_only=True, value={"planned_month": "2023-03-01"})],
+    )
     @action(detail=True, methods=["post"])
     def postpone(self, request, pk=None):
         return self._fire(request, services.session_postpone, SessionPostponeSerializer)
@@ -303,8 +353,9 @@ class SessionViewSet(viewsets.ModelViewSet):
     def cancel(self, request, pk=None):
         return self._fire(request, services.session_cancel)
 
-    @extend_schema(summary="Отметить заседание проведённым", request=None,
-                   responses={200: SessionSerializer, **_SESSION_ERRORS})
+    @extend_schema(
+        summary="Отметить заседание проведённым", request=None, responses={200: SessionSerializer, **_SESSION_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
         return self._fire(request, services.session_hold)
@@ -319,7 +370,7 @@ class SessionViewSet(viewsets.ModelViewSet):
     create=extend_schema(
         summary="Добавить тему",
         description="В черновик плана — обычный пункт; в утверждённый план — изменение (`is_amendment`), которое "
-                    "проходит согласование и утверждение отдельно. В остальных состояниях — 409.",
+        "проходит согласование и утверждение отдельно. В остальных состояниях — 409.",
         examples=[ITEM_EXAMPLE],
     ),
     update=extend_schema(summary="Изменить тему черновика", request=AgendaItemUpdateSerializer),
@@ -332,8 +383,9 @@ class AgendaItemViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
     filterset_class = AgendaItemFilter
     ordering_fields = ["id", "order", "state", "text"]
 
-    (transition_submit, transition_agree, transition_approve, transition_return,
-     transition_archive) = approval_transition_actions(AgendaItemSerializer, what="пункт повестки")
+    (transition_submit, transition_agree, transition_approve, transition_return, transition_archive) = (
+        approval_transition_actions(AgendaItemSerializer, what="пункт повестки")
+    )
 
     def get_queryset(self):
         return (
@@ -365,15 +417,17 @@ class AgendaItemViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer):
-        edit_services.item_update(item=serializer.instance, by=self.request.user,
-                                  **self._service_kwargs(serializer.validated_data))
+        edit_services.item_update(
+            item=serializer.instance, by=self.request.user, **self._service_kwargs(serializer.validated_data)
+        )
 
     def perform_destroy(self, instance):
         edit_services.item_delete(item=instance, by=self.request.user)
 
     def _fresh(self, item):
-        return Response(AgendaItemSerializer(self.get_queryset().get(pk=item.pk),
-                                             context=self.get_serializer_context()).data)
+        return Response(
+            AgendaItemSerializer(self.get_queryset().get(pk=item.pk), context=self.get_serializer_context()).data
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -413,13 +467,20 @@ class AgendaItemViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Проекты"),
     retrieve=extend_schema(summary="Проект"),
-    create=extend_schema(summary="Добавить проект",
-                         examples=[OpenApiExample("Проект", request_only=True,
-                                                  value={"name": "Школа — территория здоровья", "kind": "network",
-                                                         "leads": [2]})]),
+    create=extend_schema(
+        summary="Добавить проект",
+        examples=[
+            OpenApiExample(
+                "Проект",
+                request_only=True,
+                value={"name": "Школа — территория здоровья", "kind": "network", "leads": [2]},
+            )
+        ],
+    ),
     update=extend_schema(summary="Изменить проект"),
-    partial_update=extend_schema(summary="Изменить проект (частично)",
-                                 description="Например, назначить руководителей: `{\"leads\": [2, 5]}`."),
+    partial_update=extend_schema(
+        summary="Изменить проект (частично)", description='Например, назначить руководителей: `{"leads": [2, 5]}`.'
+    ),
     destroy=extend_schema(summary="Удалить проект", description="Проект, упомянутый в пунктах повестки, — 409."),
 )
 class ProjectViewSet(viewsets.ModelViewSet):

@@ -35,6 +35,8 @@ PLAN_FIELDS = frozenset(
 SESSION_FIELDS = frozenset({"number", "source_number", "planned_month", "starts_at", "place"})
 ITEM_FIELDS = frozenset({"session", "parent", "order", "text", "project", "needs_preparation"})
 PROJECT_FIELDS = frozenset({"name", "kind"})
+MAX_SESSION_NUMBER = 999
+MAX_ORDER = 2_147_483_647  # AgendaItem.order is a PositiveIntegerField
 
 
 class EditForbidden(WorkflowError):
@@ -87,8 +89,9 @@ def _check_plan_unique(*, office: str, year: int, exclude_pk: int | None = None)
 def plan_create(*, by: User, year: int, title: str = "", **fields) -> Plan:
     _require_staff(by)
     _check_fields(fields, PLAN_FIELDS)
-    plan = Plan(year=year, title=title or _("План заседаний Проектного офиса на %(year)s год") % {"year": year},
-                **fields)
+    plan = Plan(
+        year=year, title=title or _("План заседаний Проектного офиса на %(year)s год") % {"year": year}, **fields
+    )
     with transaction.atomic():
         _check_plan_unique(office=plan.office, year=plan.year)
         plan.save()
@@ -136,8 +139,9 @@ def _check_session_number(*, plan: Plan, number: int, exclude_pk: int | None = N
         raise DuplicateError(_("Заседание № %(number)s в этом плане уже есть.") % {"number": number})
 
 
-def session_create(*, by: User, plan: Plan, number: int | None = None, planned_month: datetime.date,
-                   **fields) -> Session:
+def session_create(
+    *, by: User, plan: Plan, number: int | None = None, planned_month: datetime.date, **fields
+) -> Session:
     _require_staff(by)
     _check_fields(fields, SESSION_FIELDS)
     with transaction.atomic():
@@ -145,6 +149,10 @@ def session_create(*, by: User, plan: Plan, number: int | None = None, planned_m
         _require_draft(locked)
         if number is None:
             number = (locked.sessions.aggregate(last=Max("number"))["last"] or 0) + 1
+        if number > MAX_SESSION_NUMBER:
+            raise WorkflowError(
+                _("Номер заседания не может быть больше %(max)s.") % {"max": MAX_SESSION_NUMBER}, code="invalid"
+            )
         _check_session_number(plan=locked, number=number)
         fields = _normalize_session_fields({"planned_month": planned_month, **fields})
         fields.setdefault("source_number", f"{number}.")
@@ -214,9 +222,17 @@ def _set_responsibles(*, item: AgendaItem, persons: Iterable[User], groups: Iter
     Responsibility.objects.bulk_create(rows)
 
 
-def item_create(*, by: User, session: Session, text: str, parent: AgendaItem | None = None,
-                order: int | None = None, persons: Iterable[User] = (), groups: Iterable[ResponsibleGroup] = (),
-                **fields) -> AgendaItem:
+def item_create(
+    *,
+    by: User,
+    session: Session,
+    text: str,
+    parent: AgendaItem | None = None,
+    order: int | None = None,
+    persons: Iterable[User] = (),
+    groups: Iterable[ResponsibleGroup] = (),
+    **fields,
+) -> AgendaItem:
     """Add a topic. To a draft plan it is an ordinary item; to an approved one, an amendment."""
     _require_staff(by)
     _check_fields(fields, ITEM_FIELDS - {"session", "parent", "order", "text"})
@@ -224,13 +240,18 @@ def item_create(*, by: User, session: Session, text: str, parent: AgendaItem | N
         plan = _lock_plan(session.plan_id)
         if not plan.accepts_new_items:
             raise PlanNotEditable(
-                _("В план в состоянии «%(state)s» нельзя добавить тему: дождитесь утверждения или верните план "
-                  "на доработку.") % {"state": ApprovalState(plan.state).label}
+                _(
+                    "В план в состоянии «%(state)s» нельзя добавить тему: дождитесь утверждения или верните план "
+                    "на доработку."
+                )
+                % {"state": ApprovalState(plan.state).label}
             )
         _check_placement(plan=plan, session=session, parent=parent, item=None)
         if order is None:
             siblings = AgendaItem.objects.filter(session=session, parent=parent)
             order = (siblings.aggregate(last=Max("order"))["last"] or -1) + 1
+        if order > MAX_ORDER:
+            raise WorkflowError(_("Слишком большой порядковый номер темы."), code="invalid")
         item = AgendaItem(plan=plan, session=session, parent=parent, order=order, text=text, **fields)
         item.is_amendment = plan.state == ApprovalState.APPROVED
         item.save()
@@ -238,8 +259,14 @@ def item_create(*, by: User, session: Session, text: str, parent: AgendaItem | N
     return item
 
 
-def item_update(*, item: AgendaItem, by: User, persons: Iterable[User] | None = None,
-                groups: Iterable[ResponsibleGroup] | None = None, **fields) -> AgendaItem:
+def item_update(
+    *,
+    item: AgendaItem,
+    by: User,
+    persons: Iterable[User] | None = None,
+    groups: Iterable[ResponsibleGroup] | None = None,
+    **fields,
+) -> AgendaItem:
     _require_staff(by)
     _check_fields(fields, ITEM_FIELDS)
     with transaction.atomic():

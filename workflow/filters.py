@@ -56,17 +56,29 @@ class SessionFilter(django_filters.FilterSet):
 class AgendaItemFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=ApprovalState.choices)
     responsible = django_filters.NumberFilter(
-        method="filter_responsible", min_value=1,
+        method="filter_responsible",
+        min_value=1,
         help_text=_("id человека: пункты, где он ответственный сам или через группу."),
     )
     month = MonthFilter(field_name="session__planned_month", help_text=_("Месяц заседания: ГГГГ-ММ."))
-    top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull",
-                                             help_text=_("true — только темы верхнего уровня."))
+    top_level = django_filters.BooleanFilter(
+        field_name="parent", lookup_expr="isnull", help_text=_("true — только темы верхнего уровня.")
+    )
 
     class Meta:
         model = AgendaItem
-        fields = ["plan", "session", "parent", "project", "state", "is_amendment", "needs_preparation",
-                  "responsible", "month", "top_level"]
+        fields = [
+            "plan",
+            "session",
+            "parent",
+            "project",
+            "state",
+            "is_amendment",
+            "needs_preparation",
+            "responsible",
+            "month",
+            "top_level",
+        ]
 
     def filter_responsible(self, queryset, name, value: int):
         # A subquery, not .distinct(): the list keeps its ordering by related columns.

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from accounts.models import ResponsibleGroup, User
 from approvals.serializers import ApprovalStateMixin
 
+from .edit_services import MAX_SESSION_NUMBER
 from .models import AgendaItem, Plan, Project, ProjectKind, Session, SessionState
 
 SESSION_TRANSITIONS = ("schedule", "postpone", "cancel", "hold")
@@ -48,11 +49,13 @@ class ResponsibleIdsField(serializers.ManyRelatedField):
 
 class AgendaItemSerializer(ApprovalStateMixin, serializers.ModelSerializer):
     responsible_persons = ResponsibleIdsField(
-        kind="person", queryset=User.objects.filter(is_active=True),
+        kind="person",
+        queryset=User.objects.filter(is_active=True),
         help_text=_("Ответственные люди (id из /api/people/)."),
     )
     responsible_groups = ResponsibleIdsField(
-        kind="group", queryset=ResponsibleGroup.objects.all(),
+        kind="group",
+        queryset=ResponsibleGroup.objects.all(),
         help_text=_("Ответственные группы (id из /api/groups/)."),
     )
     responsibles = serializers.SerializerMethodField(help_text=_("Ответственные в порядке документа."))
@@ -61,9 +64,22 @@ class AgendaItemSerializer(ApprovalStateMixin, serializers.ModelSerializer):
     class Meta:
         model = AgendaItem
         fields = [
-            "id", "plan", "session", "parent", "order", "text", "project", "project_name", "needs_preparation",
-            "is_amendment", "responsible_persons", "responsible_groups", "responsibles",
-            "state", "state_display", "available_transitions",
+            "id",
+            "plan",
+            "session",
+            "parent",
+            "order",
+            "text",
+            "project",
+            "project_name",
+            "needs_preparation",
+            "is_amendment",
+            "responsible_persons",
+            "responsible_groups",
+            "responsibles",
+            "state",
+            "state_display",
+            "available_transitions",
         ]
         read_only_fields = ["plan", "is_amendment"]
         extra_kwargs = {
@@ -75,7 +91,8 @@ class AgendaItemSerializer(ApprovalStateMixin, serializers.ModelSerializer):
     @extend_schema_field(ResponsibleSerializer(many=True))
     def get_responsibles(self, item) -> list[dict]:
         return [
-            {"kind": "person", "id": r.person_id, "name": str(r.person)} if r.person_id
+            {"kind": "person", "id": r.person_id, "name": str(r.person)}
+            if r.person_id
             else {"kind": "group", "id": r.group_id, "name": r.group.name}
             for r in item.responsibilities.all()
         ]
@@ -83,8 +100,10 @@ class AgendaItemSerializer(ApprovalStateMixin, serializers.ModelSerializer):
 
 class AgendaItemUpdateSerializer(AgendaItemSerializer):
     class Meta(AgendaItemSerializer.Meta):
-        extra_kwargs = {**AgendaItemSerializer.Meta.extra_kwargs, "session": {"required": False,
-                                                                              "queryset": Session.objects.all()}}
+        extra_kwargs = {
+            **AgendaItemSerializer.Meta.extra_kwargs,
+            "session": {"required": False, "queryset": Session.objects.all()},
+        }
 
 
 class AgendaItemNodeSerializer(AgendaItemSerializer):
@@ -116,13 +135,23 @@ class SessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Session
         fields = [
-            "id", "plan", "number", "source_number", "planned_month", "due_label", "starts_at", "expected_date",
-            "place", "state", "state_display", "available_transitions",
+            "id",
+            "plan",
+            "number",
+            "source_number",
+            "planned_month",
+            "due_label",
+            "starts_at",
+            "expected_date",
+            "place",
+            "state",
+            "state_display",
+            "available_transitions",
         ]
         read_only_fields = ["starts_at"]
         extra_kwargs = {
             "plan": {"queryset": Plan.objects.all()},
-            "number": {"required": False, "min_value": 1, "max_value": 999},
+            "number": {"required": False, "min_value": 1, "max_value": MAX_SESSION_NUMBER},
             "source_number": {"required": False},
             "planned_month": {"help_text": _("Любой день месяца; хранится первое число.")},
         }
@@ -174,9 +203,22 @@ class PlanSerializer(ApprovalStateMixin, serializers.ModelSerializer):
     class Meta:
         model = Plan
         fields = [
-            "id", "office", "year", "title", "approver_position", "approver_name", "agreer_position",
-            "agreer_name", "source_name", "created_at", "updated_at", "sessions_count", "items_count",
-            "state", "state_display", "available_transitions",
+            "id",
+            "office",
+            "year",
+            "title",
+            "approver_position",
+            "approver_name",
+            "agreer_position",
+            "agreer_name",
+            "source_name",
+            "created_at",
+            "updated_at",
+            "sessions_count",
+            "items_count",
+            "state",
+            "state_display",
+            "available_transitions",
         ]
         read_only_fields = ["source_name", "created_at", "updated_at"]
         extra_kwargs = {
@@ -244,7 +286,9 @@ class ProjectSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     kind = serializers.ChoiceField(choices=ProjectKind.choices, required=False)
     leads = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=User.objects.filter(is_active=True),
+        many=True,
+        required=False,
+        queryset=User.objects.filter(is_active=True),
         help_text=_("Руководители проекта (id из /api/people/)."),
     )
 

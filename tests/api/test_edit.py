@@ -23,27 +23,48 @@ def test_build_a_plan_from_scratch(api_as, personas, responsible, portfolio_grou
     second = secretary.post("/api/sessions/", {"plan": plan["id"], "planned_month": "2035-04-01"}, format="json").json()
     assert (first["number"], first["planned_month"], first["due_label"]) == (1, "2035-02-01", "Февраль 2035 г.")
     assert second["number"] == 2
-    taken = secretary.post("/api/sessions/", {"plan": plan["id"], "number": 2, "planned_month": "2035-05-01"},
-                           format="json")
+    taken = secretary.post(
+        "/api/sessions/", {"plan": plan["id"], "number": 2, "planned_month": "2035-05-01"}, format="json"
+    )
     assert taken.status_code == 400 and taken.json()["code"] == "duplicate"
 
-    heading = secretary.post("/api/agenda-items/", {
-        "session": first["id"], "text": "Итоги реализации городских сетевых проектов:",
-        "responsible_groups": [portfolio_group.pk],
-    }, format="json").json()
-    child_b = secretary.post("/api/agenda-items/", {
-        "session": first["id"], "parent": heading["id"], "text": "Проект Б", "responsible_persons": [responsible.pk],
-    }, format="json").json()
-    child_a = secretary.post("/api/agenda-items/", {
-        "session": first["id"], "parent": heading["id"], "text": "Проект А", "order": 0,
-    }, format="json").json()
+    heading = secretary.post(
+        "/api/agenda-items/",
+        {
+            "session": first["id"],
+            "text": "Итоги реализации городских сетевых проектов:",
+            "responsible_groups": [portfolio_group.pk],
+        },
+        format="json",
+    ).json()
+    child_b = secretary.post(
+        "/api/agenda-items/",
+        {
+            "session": first["id"],
+            "parent": heading["id"],
+            "text": "Проект Б",
+            "responsible_persons": [responsible.pk],
+        },
+        format="json",
+    ).json()
+    child_a = secretary.post(
+        "/api/agenda-items/",
+        {
+            "session": first["id"],
+            "parent": heading["id"],
+            "text": "Проект А",
+            "order": 0,
+        },
+        format="json",
+    ).json()
     assert (heading["order"], child_b["order"]) == (0, 0)
     assert child_b["responsibles"] == [{"kind": "person", "id": responsible.pk, "name": "Петров П.П."}]
     assert heading["responsibles"] == [{"kind": "group", "id": portfolio_group.pk, "name": portfolio_group.name}]
 
     # A parent from another session is refused; so is nesting an item under its own child.
-    elsewhere = secretary.post("/api/agenda-items/", {"session": second["id"], "parent": heading["id"],
-                                                     "text": "Не туда"}, format="json")
+    elsewhere = secretary.post(
+        "/api/agenda-items/", {"session": second["id"], "parent": heading["id"], "text": "Не туда"}, format="json"
+    )
     assert elsewhere.status_code == 400
     loop = secretary.patch(f"/api/agenda-items/{heading['id']}/", {"parent": child_a["id"]}, format="json")
     assert loop.status_code == 400
@@ -57,8 +78,9 @@ def test_build_a_plan_from_scratch(api_as, personas, responsible, portfolio_grou
     assert detail["items_count"] == 3
 
     # Responsibles are replaced as a whole; sending one list keeps the other.
-    changed = secretary.patch(f"/api/agenda-items/{heading['id']}/", {"responsible_persons": [responsible.pk]},
-                              format="json").json()
+    changed = secretary.patch(
+        f"/api/agenda-items/{heading['id']}/", {"responsible_persons": [responsible.pk]}, format="json"
+    ).json()
     assert changed["responsible_persons"] == [responsible.pk]
     assert changed["responsible_groups"] == [portfolio_group.pk]
 
@@ -108,7 +130,7 @@ def test_import_errors_list_the_lines_and_write_nothing(api_as, personas, seed_b
 
     # A different file for a year that already has a plan is a conflict.
     secretary.post("/api/plans/import/", {"file": SimpleUploadedFile("a.txt", seed_bytes)}, format="multipart")
-    other = seed_bytes + "\n".encode()
+    other = seed_bytes + b"\n"
     clash = secretary.post("/api/plans/import/", {"file": SimpleUploadedFile("b.txt", other)}, format="multipart")
     assert clash.status_code == 409 and clash.json()["code"] == "plan_exists"
     assert Plan.objects.count() == 1
@@ -137,8 +159,11 @@ def test_session_life_events(api_as, personas):
     plan = make_plan(year=2030, sessions=2)
     session = plan.sessions.order_by("number").first()
     secretary = api_as(personas["secretary"])
-    scheduled = secretary.post(f"/api/sessions/{session.pk}/schedule/",
-                               {"starts_at": "2030-01-22T15:00:00+03:00", "place": "Зал коллегии"}, format="json")
+    scheduled = secretary.post(
+        f"/api/sessions/{session.pk}/schedule/",
+        {"starts_at": "2030-01-22T15:00:00+03:00", "place": "Зал коллегии"},
+        format="json",
+    )
     assert scheduled.status_code == 200, scheduled.json()
     assert scheduled.json()["state"] == "scheduled" and scheduled.json()["expected_date"] == "2030-01-22"
     held = secretary.post(f"/api/sessions/{session.pk}/hold/", {}, format="json")
@@ -147,5 +172,4 @@ def test_session_life_events(api_as, personas):
     assert again.status_code == 409
     bad = secretary.post(f"/api/sessions/{session.pk}/postpone/", {"planned_month": "не дата"}, format="json")
     assert bad.status_code == 400
-    assert api_as(personas["department_head"]).get(f"/api/sessions/{session.pk}/").json()[
-        "available_transitions"] == []
+    assert api_as(personas["department_head"]).get(f"/api/sessions/{session.pk}/").json()["available_transitions"] == []

@@ -74,10 +74,14 @@ def test_seed_to_approved_over_http(api_as, personas, seed_bytes):
     assert sheet.status_code == 200
     rows = sheet.json()
     assert [(r["transition"], r["from_state"], r["to_state"]) for r in rows] == [
-        ("submit", "draft", "submitted"), ("agree", "submitted", "agreed"), ("approve", "agreed", "approved"),
+        ("submit", "draft", "submitted"),
+        ("agree", "submitted", "agreed"),
+        ("approve", "agreed", "approved"),
     ]
     assert [r["actor_name"] for r in rows] == [
-        "Иванова Ирина Ивановна", "Сергеева Ольга Александровна", "Лебедева Людмила Михайловна",
+        "Иванова Ирина Ивановна",
+        "Сергеева Ольга Александровна",
+        "Лебедева Людмила Михайловна",
     ]
     assert rows[1]["actor_position"] == "руководитель Проектного офиса"
     assert rows[1]["comment"] == "Согласовано без замечаний"
@@ -180,8 +184,11 @@ def test_amendment_to_an_approved_plan_runs_its_own_cycle(api_as, personas, appr
     url = f"/api/agenda-items/{amendment['id']}/"
     assert secretary.patch(url, {"text": "Об итогах мониторинга качества"}, format="json").status_code == 200
 
-    for client, name, state in ((secretary, "submit", "submitted"), (office_head, "agree", "agreed"),
-                                (department_head, "approve", "approved")):
+    for client, name, state in (
+        (secretary, "submit", "submitted"),
+        (office_head, "agree", "agreed"),
+        (department_head, "approve", "approved"),
+    ):
         response = client.post(f"{url}{name}/", {"comment": ""}, format="json")
         assert response.status_code == 200, response.json()
         assert response.json()["state"] == state

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from approvals.services import transition_fire
 from tests.factories import make_plan
@@ -79,8 +80,7 @@ MATRIX = [
     ("post", "/api/sessions/", {"plan": "{submitted}", "planned_month": "2031-03-01"}, STAFF_WRITE(409)),
     ("patch", "/api/sessions/{draft_session}/", {"place": "Зал коллегии"}, STAFF_WRITE(200)),
     ("delete", "/api/sessions/{draft_session}/", None, STAFF_WRITE(204)),
-    ("post", "/api/sessions/{draft_session}/schedule/", {"starts_at": "2030-01-20T15:00:00+03:00"},
-     STAFF_WRITE(200)),
+    ("post", "/api/sessions/{draft_session}/schedule/", {"starts_at": "2030-01-20T15:00:00+03:00"}, STAFF_WRITE(200)),
     ("post", "/api/sessions/{submitted_session}/cancel/", {}, STAFF_WRITE(200)),
     ("post", "/api/agenda-items/", {"session": "{draft_session}", "text": "Новая тема"}, STAFF_WRITE(201)),
     ("post", "/api/agenda-items/", {"session": "{submitted_session}", "text": "Новая тема"}, STAFF_WRITE(409)),
@@ -116,22 +116,32 @@ def _fill(value, world):
     return value
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("method", "url", "body", "expected"), MATRIX,
-                         ids=[f"{m.upper()} {u}" + (f" {b}" if isinstance(b, dict) and b else "")
-                              for m, u, b, _ in MATRIX])
-def test_role_matrix(api_as, personas, world, role, method, url, body, expected):
-    client = api_as(None if role == "anonymous" else personas[role])
-    url = _fill(url, world)
+def _call(client, method, url, body, world):
     if body == "seed":
         upload = SimpleUploadedFile("plan-2023.txt", world["seed"], content_type="text/plain")
-        response = client.post(url, {"file": upload}, format="multipart")
-    else:
-        response = getattr(client, method)(url, _fill(body, world), format="json")
-    assert response.status_code == expected[role], (role, method, url, response.content[:300])
-    if response.status_code >= 400:
-        body = response.json()
-        assert set(body) <= {"code", "detail", "errors"} and body["code"] and body["detail"]
+        return client.post(url, {"file": upload}, format="multipart")
+    return getattr(client, method)(url, _fill(body, world), format="json")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "expected"),
+    MATRIX,
+    ids=[f"{m.upper()} {u}" + (f" {b}" if isinstance(b, dict) and b else "") for m, u, b, _ in MATRIX],
+)
+def test_role_matrix(api_as, personas, world, method, url, body, expected):
+    """Each role in turn, each inside a rolled-back savepoint, so all start from the same data."""
+    url = _fill(url, world)
+    clients = {role: api_as(None if role == "anonymous" else personas[role]) for role in ROLES}
+    got = {}
+    for role in ROLES:
+        with transaction.atomic():
+            response = _call(clients[role], method, url, body, world)
+            transaction.set_rollback(True)
+        got[role] = response.status_code
+        if response.status_code >= 400:
+            error = response.json()
+            assert set(error) <= {"code", "detail", "errors"} and error["code"] and error["detail"], error
+    assert got == expected
 
 
 def test_lists_show_only_what_the_user_sees(api_as, personas, world):
@@ -154,8 +164,10 @@ def test_anonymous_gets_the_error_shape(api_as, world):
 def test_outsider_is_told_why(api_as, personas, world):
     response = api_as(personas["outsider"]).get("/api/plans/")
     assert response.status_code == 403
-    assert response.json() == {"code": "forbidden",
-                               "detail": "У вас нет роли в Проектном офисе: обратитесь к секретарю."}
+    assert response.json() == {
+        "code": "forbidden",
+        "detail": "У вас нет роли в Проектном офисе: обратитесь к секретарю.",
+    }
 
 
 def test_token_and_session_authentication(client, personas, world):
@@ -163,8 +175,9 @@ def test_token_and_session_authentication(client, personas, world):
 
     bad = client.post("/api/auth/token/", {"username": "secretary", "password": "wrong"})
     assert bad.status_code == 400 and bad.json()["code"] == "invalid"
-    good = client.post("/api/auth/token/", {"username": "secretary", "password": PASSWORD},
-                       content_type="application/json")
+    good = client.post(
+        "/api/auth/token/", {"username": "secretary", "password": PASSWORD}, content_type="application/json"
+    )
     assert good.status_code == 200
     token = good.json()["token"]
     me = client.get("/api/people/me/", HTTP_AUTHORIZATION=f"Token {token}")

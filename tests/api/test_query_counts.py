@@ -33,8 +33,13 @@ ENDPOINTS = [
 def _world(*, items: int, personas, portfolio_group, year: int):
     """A submitted plan of 10 sessions with ``items`` items, nested, each with a person and a group."""
     per_session = items // 10
-    plan = make_plan(year=year, sessions=10, items_per_session=per_session, responsible=personas["responsible"],
-                     group=portfolio_group)
+    plan = make_plan(
+        year=year,
+        sessions=10,
+        items_per_session=per_session,
+        responsible=personas["responsible"],
+        group=portfolio_group,
+    )
     # Nest half of every session's items under its first item, and link projects.
     for session in plan.sessions.all():
         first, *rest = list(session.items.order_by("order"))
