@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tasks.services import RESULT_EXTENSIONS
@@ -45,3 +47,12 @@ class CommentForm(forms.Form):
     comment = forms.CharField(
         label=_("Комментарий"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class OfficePasswordResetForm(PasswordResetForm):
+    """Django's form; the e-mail is written in the office's language (``LANGUAGE_CODE``), like
+    every other e-mail: it goes to the account's owner, whatever language the page was in."""
+
+    def send_mail(self, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            super().send_mail(*args, **kwargs)

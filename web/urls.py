@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
+from .forms import OfficePasswordResetForm
 from .views import board, plans, tasks
 
 pages = [
@@ -43,6 +44,7 @@ auth = [
         "accounts/password/reset/",
         auth_views.PasswordResetView.as_view(
             template_name="web/auth/password_reset_form.html",
+            form_class=OfficePasswordResetForm,
             email_template_name="web/email/password_reset_body.txt",
             subject_template_name="web/email/password_reset_subject.txt",
             success_url=reverse_lazy("password_reset_done"),
