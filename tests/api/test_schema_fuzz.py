@@ -61,7 +61,11 @@ def test_schema_is_served_and_valid(client):
     assert agree["responses"]["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     assert {"tokenAuth", "cookieAuth"} <= set(body["components"]["securitySchemes"])
     assert "Возврат на доработку" in str(agree["requestBody"])  # Russian examples
-    assert client.get("/api/docs/").status_code == 200
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    # Swagger UI's files are ours (drf-spectacular-sidecar): no CDN needed.
+    assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in docs.content.decode()
+    assert "cdn.jsdelivr" not in docs.content.decode()
 
 
 @pytest.fixture
