@@ -27,8 +27,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from tests.factories import PASSWORD
-
 ROOT = Path(settings.BASE_DIR)
 PO_PATH = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
