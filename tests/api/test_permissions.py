@@ -196,3 +196,22 @@ def test_session_writes_need_csrf(personas, world):
     response = browser.post("/api/plans/", {"year": 2041}, content_type="application/json")
     assert response.status_code == 403
     assert not Plan.objects.filter(year=2041).exists()
+
+
+def test_draft_amendments_are_hidden_from_responsible_persons(api_as, personas, approved_plan):
+    from workflow.edit_services import item_create
+
+    session = approved_plan.sessions.order_by("number").first()
+    amendment = item_create(by=personas["secretary"], session=session, text="Дополнительный вопрос")
+    plan_url = f"/api/plans/{approved_plan.pk}/"
+
+    def item_ids(client):
+        body = client.get(plan_url).json()
+        return {item["id"] for s in body["sessions"] for item in s["items"]}
+
+    assert amendment.pk in item_ids(api_as(personas["department_head"]))
+    responsible = api_as(personas["responsible"])
+    assert amendment.pk not in item_ids(responsible)
+    assert responsible.get(f"/api/agenda-items/{amendment.pk}/").status_code == 404
+    transition_fire(obj=amendment, name="submit", by=personas["secretary"])
+    assert amendment.pk in item_ids(responsible)
