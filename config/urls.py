@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-admin.site.site_header = "Проектный офис департамента образования"
-admin.site.site_title = "Проектный офис"
-admin.site.index_title = "Управление планом заседаний"
+admin.site.site_header = _("Проектный офис департамента образования")
+admin.site.site_title = _("Проектный офис")
+admin.site.index_title = _("Управление планом заседаний")
 
 # Under /api/ even an unknown URL or a crash answers in the API's error shape (config.api_errors).
 handler404 = "config.api_errors.not_found"
