@@ -1,4 +1,11 @@
-"""Admin: tasks (state read-only, with filters), their history, the outbox and the policy."""
+"""Admin: tasks (state read-only, with filters), their history, the outbox and the policy.
+
+Nothing here deletes a task or its history, superusers included: the history is the audit
+trail, and a task that is no longer wanted is cancelled (a transition with its own history
+row). An outbox row may be deleted only while it has not gone out (pending or failed), one at
+a time; a sent row is the record of what was said to whom, and a row being sent is held by a
+sender.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import OutboxMessage, OutboxStatus, PreparationTask, ReminderPolicy, TaskEvent
+
+UNSENT = (OutboxStatus.PENDING, OutboxStatus.FAILED)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -32,6 +41,12 @@ class TaskEventInline(admin.TabularInline):
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -62,6 +77,9 @@ class PreparationTaskAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # tasks come from the assignment rules
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting would erase the history with it; cancel the task instead
+
     @admin.display(description=_("задача"))
     def title_short(self, obj):
         return obj.title if len(obj.title) <= 90 else obj.title[:87] + "…"
@@ -84,6 +102,16 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # No bulk delete (obj is None): each row is judged by its own status.
+        if obj is None or obj.status not in UNSENT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        # The row may have been claimed since the confirmation page: delete it only if unsent.
+        OutboxMessage.objects.filter(pk=obj.pk, status__in=UNSENT).delete()
 
     @admin.action(description=_("Отправить повторно при следующем проходе"))
     def retry_now(self, request, queryset):

@@ -50,6 +50,20 @@ class TaskResultInvalid(TaskError):
     code = "invalid_result"
 
 
+class TaskResultContentMismatch(TaskResultInvalid):
+    """The file's first bytes are not those of the type its name claims (an executable renamed
+    report.docx, say)."""
+
+    code = "file_content_mismatch"
+
+    def __init__(self, *, extension: str, **kwargs):
+        super().__init__(
+            _("Содержимое файла не соответствует его типу (%(ext)s). Приложите настоящий файл этого формата.")
+            % {"ext": extension},
+            **kwargs,
+        )
+
+
 class OutboxConnectionError(TaskError):
     """The SMTP server could not be reached; the claimed messages were put back with a backoff."""
 

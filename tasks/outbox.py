@@ -172,6 +172,12 @@ def _mark_sent(message: OutboxMessage) -> None:
 _CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)
 
 
+def _refusal_is_permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
+    """Permanent only when the server refused every recipient with a 5xx code."""
+    codes = [code for code, _reply in exc.recipients.values()]
+    return bool(codes) and all(500 <= code < 600 for code in codes)
+
+
 def _send_batch(batch: list[OutboxMessage], result: DrainResult, *, reuse_connection: bool = True) -> None:
     """Send ``batch`` over one connection (or, for the benchmark's comparison, one per message)."""
     connection = get_connection(fail_silently=False)
@@ -191,7 +197,11 @@ def _send_batch(batch: list[OutboxMessage], result: DrainResult, *, reuse_connec
             try:
                 accepted = _email(message, connection, calendars.get(message.pk, ())).send()
             except smtplib.SMTPRecipientsRefused as exc:
-                _record_failure(message, f"SMTPRecipientsRefused: {exc}", permanent=True, result=result)
+                # 5xx at RCPT (no such mailbox) is final; 4xx (greylisting, a full mailbox,
+                # "try again later") is a temporary refusal and is retried with the backoff.
+                error = f"SMTPRecipientsRefused: {exc}"
+                result.errors.append(error)
+                _record_failure(message, error, permanent=_refusal_is_permanent(exc), result=result)
                 continue
             except (smtplib.SMTPException, OSError) as exc:
                 error = f"{type(exc).__name__}: {exc}"

@@ -79,8 +79,6 @@ def test_smtp_refusing_then_timing_out_then_back(overdue_people, smtp, settings)
           f"reminders pending (attempts {attempts}), none given up; once back, each was delivered exactly once")
 
 
-@pytest.mark.xfail(strict=True, reason="tasks.outbox._send_batch treats every SMTPRecipientsRefused as permanent, "
-                                       "even a 4xx (reported to the lead: give up only on 5xx codes)")
 def test_smtp_temporary_refusal_at_rcpt_is_retried(overdue_people, smtp):
     overdue_people(2)
     reminders_plan(day=timezone.localdate())

@@ -91,8 +91,6 @@ def test_people_in_the_trail_cannot_be_deleted(superuser, decision, event, peopl
     assert Decision.objects.filter(pk=decision.pk).exists() and TaskEvent.objects.filter(pk=event.pk).exists()
 
 
-@pytest.mark.xfail(strict=True, reason="PreparationTaskAdmin allows deleting a task, which cascades to its "
-                                       "TaskEvent rows (reported to the lead: has_delete_permission -> False)")
 def test_admin_deleting_a_task_would_erase_its_history(superuser, event, world):
     task = world["task"]
     client = page_client(superuser)

@@ -53,8 +53,6 @@ def test_result_with_a_forbidden_extension_is_refused(name, people, mine):
     _result_unchanged(mine)
 
 
-@pytest.mark.xfail(strict=True, reason="tasks.services.task_result_attach checks the file name's extension only, "
-                   "not the content (reported to the lead: check the leading bytes against the extension)")
 @pytest.mark.parametrize("name", ["report.docx", "report.pdf", "report.xlsx"])
 def test_result_an_executable_renamed_to_a_document_is_refused(name, people, mine):
     upload = SimpleUploadedFile(name, EXE, content_type="application/octet-stream")

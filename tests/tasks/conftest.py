@@ -26,12 +26,15 @@ class Recorder:
     def __init__(self, refuse: frozenset[str] = frozenset()):
         self.messages = []
         self.peers = []
-        self.refuse = refuse
+        self.refuse = refuse  # refused for good at RCPT (550)
+        self.refuse_for_now = frozenset()  # refused for now at RCPT (451, as greylisting does)
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 No such user here"
+        if address in self.refuse_for_now:
+            return "451 4.7.1 Greylisted, please try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

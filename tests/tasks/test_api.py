@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from tasks.models import TaskEvent
+from tests.tasks.uploads import docx_bytes
 
 D = datetime.date
 TODAY = datetime.datetime(2031, 3, 12, 10, 0, tzinfo=datetime.UTC)
@@ -68,7 +69,7 @@ def test_actions_upload_and_history(tasks, responsible, office_head, settings, t
     assert refused.status_code == 400 and refused.json()["code"] == "result_required"
     upload = mine.post(
         f"/api/tasks/{task.pk}/result/",
-        {"file": SimpleUploadedFile("otchet.docx", b"PK\x03\x04"), "text": "Отчёт во вложении"},
+        {"file": SimpleUploadedFile("otchet.docx", docx_bytes()), "text": "Отчёт во вложении"},
         format="multipart",
     )
     assert upload.status_code == 200, upload.content

@@ -122,6 +122,28 @@ def test_a_refused_recipient_fails_alone(db, clock, smtp_server):
     assert smtp_server.recorder.to() == sorted([good.to_email, other.to_email])
 
 
+def test_a_temporary_refusal_at_rcpt_is_retried_after_the_backoff(db, clock, smtp_server, settings):
+    settings.TASKS_OUTBOX_BACKOFF_SECONDS = 60
+    good, greylisted = _queue(2)
+    smtp_server.recorder.refuse_for_now = frozenset({greylisted.to_email})
+
+    result = outbox_drain()
+
+    assert (result.sent, result.retried, result.failed) == (1, 1, 0)
+    greylisted.refresh_from_db()
+    assert greylisted.status == OutboxStatus.PENDING and greylisted.attempts == 1
+    assert "451" in greylisted.last_error
+    assert greylisted.next_attempt_at == NOW + datetime.timedelta(seconds=60)
+    assert outbox_drain().sent == 0  # not before the backoff
+
+    smtp_server.recorder.refuse_for_now = frozenset()
+    clock.move_to(greylisted.next_attempt_at)
+    assert outbox_drain().sent == 1
+    greylisted.refresh_from_db()
+    assert greylisted.status == OutboxStatus.SENT and greylisted.last_error == ""
+    assert smtp_server.recorder.to() == sorted([good.to_email, greylisted.to_email])
+
+
 def test_claimed_rows_are_not_sent_twice_and_stuck_ones_are_released(db, clock, smtp_server, settings):
     settings.TASKS_OUTBOX_STUCK_SECONDS = 600
     [held] = _queue(1)

@@ -9,6 +9,7 @@ from django.test import Client
 
 from tasks.models import MessageKind, OutboxMessage, PreparationTask, TaskEvent, TaskState
 from tasks.services import task_result_attach, task_transition
+from tests.tasks.uploads import docx_bytes
 
 from .conftest import NOW
 
@@ -121,7 +122,7 @@ def test_the_assignee_starts_attaches_and_submits(login, responsible, my_task):
     assert "Приложите файл или впишите текст результата" in _html(client.get(response["Location"]))
     assert _fresh(my_task).state == TaskState.IN_PROGRESS
 
-    report = SimpleUploadedFile("Отчёт.docx", b"PK\x03\x04 report", content_type="application/octet-stream")
+    report = SimpleUploadedFile("Отчёт.docx", docx_bytes(), content_type="application/octet-stream")
     client.post(f"{url}result/", {"file": report, "text": "Краткие итоги"})
     task = _fresh(my_task)
     assert task.result_file and task.result_text == "Краткие итоги"
