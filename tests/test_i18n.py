@@ -113,6 +113,53 @@ def test_form_errors_and_messages_follow_the_choice(db, responsible):
     assert "Please enter a correct username and password" in html  # Django's own catalogue
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (scripts/system-deps)")
+def test_an_english_chromium_sees_russian_until_the_person_switches(live_server, responsible, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    from tests.factories import PASSWORD
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the fixtures
+    # are still synchronous (set for this test only, like tests/web/test_browser.py).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    screenshots = ROOT / "artifacts" / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu", "--lang=en-US"]
+        )
+        try:
+            context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+            context.set_default_timeout(10_000)
+            page = context.new_page()
+            page.goto(f"{live_server.url}{reverse('login')}")
+            assert page.evaluate("navigator.language") == "en-US"
+            assert page.get_by_role("heading", level=1).inner_text() == "Вход"
+
+            page.get_by_label("Язык интерфейса").select_option("en")
+            page.get_by_role("button", name="Сменить язык").click()
+            page.get_by_role("heading", name="Log in").wait_for()
+            assert page.locator("html").get_attribute("lang") == "en"
+            page.get_by_label("Username").fill(responsible.username)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.get_by_role("heading", name="My tasks").wait_for()
+            assert page.get_by_role("link", name="Session plans").is_visible()
+            page.screenshot(path=str(screenshots / "i18n-my-tasks-english.png"), full_page=True)
+
+            page.get_by_label("Interface language").select_option("ru")
+            page.get_by_role("button", name="Change language").click()
+            page.get_by_role("heading", name="Мои задачи").wait_for()
+            page.screenshot(path=str(screenshots / "i18n-my-tasks-russian.png"), full_page=True)
+        finally:
+            browser.close()
+
+
 # --- API: the cookie, or Accept-Language set by the client ----------------------------------
 
 
