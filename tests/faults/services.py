@@ -199,7 +199,8 @@ class Worker:
 
     def send(self, name: str, *args) -> None:
         """Queue job ``name`` with a Celery app of our own (the project's app keeps its broker)."""
-        app = Celery("faults-producer", broker=self.broker)
+        # Not the current app: shared tasks would otherwise bind to it for the rest of the run.
+        app = Celery("faults-producer", broker=self.broker, set_as_current=False)
         app.conf.broker_connection_timeout = 2
         app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
         try:

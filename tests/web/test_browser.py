@@ -17,9 +17,17 @@ from tasks.services import tasks_assign
 from tests.factories import PASSWORD, make_plan
 from workflow.models import Plan
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
-# itself (fixtures, assertions) are still plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _allow_orm_beside_playwright():
+    """Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    test itself (fixtures, assertions) are still plain synchronous calls. Set for this module
+    only (before its browser starts, until after it stops): a process-wide setting would leak
+    into everything that runs after these tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
