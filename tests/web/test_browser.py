@@ -4,7 +4,6 @@ take through the pages, against the live server. Screenshots go to artifacts/scr
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from tasks.models import MessageKind, OutboxMessage, PreparationTask, TaskState
 from tasks.services import tasks_assign
 from tests.factories import PASSWORD, make_plan
 from workflow.models import Plan
-
 
 
 @pytest.fixture(scope="module", autouse=True)
