@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from tests.factories import make_group, make_user
 from accounts.models import Role
+from tests.factories import make_group, make_user
 
 PORTFOLIO_GROUP = "Руководители управленческих портфелей департамента образования"
 

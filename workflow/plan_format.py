@@ -135,7 +135,7 @@ def parse_responsibles(cell: str) -> list[ParsedResponsible]:
             result.append(ParsedResponsible(kind, name))
 
     def add_groups(text: str) -> None:
-        for chunk in re.split(r"[;,]|\s+и\s+(?=[{0}])".format(_UP), text):
+        for chunk in re.split(rf"[;,]|\s+и\s+(?=[{_UP}])", text):
             chunk = chunk.strip(" .,;")
             if chunk and not _JOINERS.match(chunk):
                 add("group", chunk[0].upper() + chunk[1:])

@@ -20,7 +20,7 @@ from approvals.services import transition_fire, transitions_available
 from tests.factories import make_plan
 from workflow.models import AgendaItem, Plan, Session
 
-S, OH, DH, R, O = "secretary", "office_head", "department_head", "responsible", "outsider"
+S, OH, DH, R, OUT = "secretary", "office_head", "department_head", "responsible", "outsider"
 
 # (transition, state it starts from, roles allowed, state it ends in)
 RULES = [
@@ -47,7 +47,7 @@ def _plan_in(state, personas, **kwargs):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", [S, OH, DH, R, O])
+@pytest.mark.parametrize("role", [S, OH, DH, R, OUT])
 @pytest.mark.parametrize(("name", "source", "allowed", "target"), RULES)
 def test_every_transition_for_every_role(personas, role, name, source, allowed, target):
     plan = _plan_in(source, personas)
@@ -170,7 +170,7 @@ def test_an_amendment_to_an_approved_plan_runs_its_own_cycle(personas):
     (ApprovalState.AGREED, OH, []),
     (ApprovalState.APPROVED, DH, ["archive"]),
     (ApprovalState.APPROVED, R, []),
-    (ApprovalState.APPROVED, O, []),
+    (ApprovalState.APPROVED, OUT, []),
 ])
 def test_available_transitions_for_the_caller(personas, state, role, expected):
     plan = _plan_in(state, personas)
