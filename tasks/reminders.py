@@ -1,5 +1,11 @@
 """Planning a day's reminders into the outbox: one digest per person, one escalation list per
-office head, a constant number of queries whatever the number of tasks.
+office head, in memory that stays flat as the tasks grow.
+
+The assignees are walked in batches of a few thousand candidate tasks (keyset on the
+assignee's id); each batch's digests are rendered, inserted in bulk (rows already there are
+skipped) and dropped before the next batch is read. The office head's list is built from
+aggregates (counts by session and by person) and the longest-late tasks only. SQL queries
+grow with the number of batches, not with the number of tasks.
 
 For the day D and the policy (``ReminderPolicy``), a task waiting for its assignee is in its
 assignee's digest when:
@@ -14,17 +20,18 @@ Every office head gets, every day, the list of tasks late by at least ``escalate
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
-
-from django.db import transaction
 
 from . import selectors
 from .models import MessageKind, OutboxMessage, PreparationTask, ReminderPolicy
 from .outbox import message_render, outbox_messages_add, task_url
 
-# The office head's list shows the longest-late tasks; beyond this, counts by person.
+# The office head's list shows the longest-late tasks; beyond this, counts by session and person.
 ESCALATION_LIST_LIMIT = 200
+# Candidate tasks read, rendered and written per batch: memory is bounded by this, not by the
+# number of tasks (a person with more candidates than this is still one batch of their own).
+BATCH_TASKS = 5000
 
 
 @dataclass
@@ -59,28 +66,44 @@ def _entry(task: PreparationTask, day: datetime.date, reason: str | None = None)
     }
 
 
-def reminders_plan(*, day: datetime.date, policy: ReminderPolicy | None = None) -> ReminderPlan:
-    """Write ``day``'s digests and escalations into the outbox (skipping those already there)."""
-    policy = policy or ReminderPolicy.current()
-    candidates = selectors.reminder_candidates(day=day, days_before=policy.days_before_due)
-    digests: dict[int, list[dict]] = defaultdict(list)
-    escalated: list[dict] = []
-    for task in candidates:
-        reason = reminder_reason(task=task, day=day, policy=policy)
-        if reason and task.assignee.is_active and task.assignee.email:
-            digests[task.assignee_id].append(_entry(task, day, reason))
-        if policy.escalate_after_days and (day - task.due_date).days >= policy.escalate_after_days:
-            escalated.append(_entry(task, day))
-    # Rows already in the outbox (an earlier run today) are not rendered again; the unique
-    # constraint still guards against a concurrent run.
-    done = set(
-        OutboxMessage.objects.filter(
-            day=day, kind__in=(MessageKind.REMINDER, MessageKind.ESCALATION), key=""
-        ).values_list("kind", "recipient_id")
+def _already_queued(*, kind: str, day: datetime.date, recipient_ids: list[int]) -> set[int]:
+    """Recipients who have the ``kind`` digest of ``day`` already (an earlier run today): they
+    are not rendered again. The unique constraint still guards against a concurrent run."""
+    return set(
+        OutboxMessage.objects.filter(kind=kind, day=day, key="", recipient_id__in=recipient_ids).values_list(
+            "recipient_id", flat=True
+        )
     )
+
+
+def _queue(
+    *, messages: list[OutboxMessage], kind: str, day: datetime.date, recipient_ids: list[int], done: set[int]
+) -> int:
+    """Insert ``messages`` in bulk (rows a concurrent run wrote meanwhile are skipped by the
+    unique constraint); how many rows of ``recipient_ids`` are new since ``done`` was read."""
+    if not messages:
+        return 0
+    outbox_messages_add(messages=messages)
+    return OutboxMessage.objects.filter(kind=kind, day=day, key="", recipient_id__in=recipient_ids).count() - len(done)
+
+
+def _digests_queue(
+    *, batch: list[PreparationTask], day: datetime.date, policy: ReminderPolicy, plan: ReminderPlan
+) -> None:
+    digests: dict[int, list[dict]] = defaultdict(list)
+    for task in batch:
+        reason = reminder_reason(task=task, day=day, policy=policy)
+        if reason:
+            digests[task.assignee_id].append(_entry(task, day, reason))
+    if not digests:
+        return
+    plan.reminders += len(digests)
+    plan.tasks_in_digests += sum(len(entries) for entries in digests.values())
+    person_ids = list(digests)
+    done = _already_queued(kind=MessageKind.REMINDER, day=day, recipient_ids=person_ids)
     messages = []
     for person_id, entries in digests.items():
-        if (MessageKind.REMINDER, person_id) in done:
+        if person_id in done:
             continue
         person = entries[0]["task"].assignee
         subject, text, html = message_render(
@@ -105,41 +128,61 @@ def reminders_plan(*, day: datetime.date, policy: ReminderPolicy | None = None) 
                 task_ids=[e["task"].pk for e in entries],
             )
         )
-    plan = ReminderPlan(day=day, reminders=len(messages), tasks_in_digests=sum(len(e) for e in digests.values()))
-    if escalated:
-        escalated.sort(key=lambda e: (-e["days_late"], e["task"].assignee_id, e["task"].pk))
-        heads = selectors.office_heads()
-        by_person = Counter(str(e["task"].assignee) for e in escalated)
-        context = {
-            "day": day,
-            "policy": policy,
-            "total": len(escalated),
-            "entries": escalated[:ESCALATION_LIST_LIMIT],
-            "more": max(0, len(escalated) - ESCALATION_LIST_LIMIT),
-            "by_person": by_person.most_common(50),
-        }
-        for head in heads:
-            if (MessageKind.ESCALATION, head.pk) in done:
-                continue
-            subject, text, html = message_render(template="escalation", context={"person": head, **context})
-            messages.append(
-                OutboxMessage(
-                    recipient=head,
-                    to_email=head.email,
-                    kind=MessageKind.ESCALATION,
-                    day=day,
-                    subject=subject,
-                    body_text=text,
-                    body_html=html,
-                    task_ids=[e["task"].pk for e in escalated],
-                )
+    plan.queued += _queue(messages=messages, kind=MessageKind.REMINDER, day=day, recipient_ids=person_ids, done=done)
+
+
+def _escalations_queue(*, day: datetime.date, policy: ReminderPolicy, plan: ReminderPlan) -> None:
+    if not policy.escalate_after_days:
+        return
+    late = selectors.late_tasks_summary(
+        day=day, min_days_late=policy.escalate_after_days, list_limit=ESCALATION_LIST_LIMIT
+    )
+    if not late.total:
+        return
+    heads = selectors.office_heads()
+    plan.escalations = len(heads)
+    if not heads:
+        return
+    head_ids = [head.pk for head in heads]
+    done = _already_queued(kind=MessageKind.ESCALATION, day=day, recipient_ids=head_ids)
+    context = {
+        "day": day,
+        "policy": policy,
+        "total": late.total,
+        "entries": [_entry(task, day) for task in late.oldest],
+        "more": late.total - len(late.oldest),
+        "by_person": [(str(person), count) for person, count in late.by_person],
+        "by_session": late.by_session,
+    }
+    messages = []
+    for head in heads:
+        if head.pk in done:
+            continue
+        subject, text, html = message_render(template="escalation", context={"person": head, **context})
+        messages.append(
+            OutboxMessage(
+                recipient=head,
+                to_email=head.email,
+                kind=MessageKind.ESCALATION,
+                day=day,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                # The tasks listed in the message (the longest-late), not every late task.
+                task_ids=[task.pk for task in late.oldest],
             )
-        plan.escalations = len(heads)
-    if not messages:
-        return plan
-    kinds = (MessageKind.REMINDER, MessageKind.ESCALATION)
-    with transaction.atomic():
-        before = OutboxMessage.objects.filter(day=day, kind__in=kinds).count()
-        outbox_messages_add(messages=messages)
-        plan.queued = OutboxMessage.objects.filter(day=day, kind__in=kinds).count() - before
+        )
+    plan.queued += _queue(messages=messages, kind=MessageKind.ESCALATION, day=day, recipient_ids=head_ids, done=done)
+
+
+def reminders_plan(
+    *, day: datetime.date, policy: ReminderPolicy | None = None, batch_size: int = BATCH_TASKS
+) -> ReminderPlan:
+    """Write ``day``'s digests and escalations into the outbox (skipping those already there),
+    ``batch_size`` candidate tasks at a time."""
+    policy = policy or ReminderPolicy.current()
+    plan = ReminderPlan(day=day)
+    for batch in selectors.reminder_candidate_batches(day=day, days_before=policy.days_before_due, size=batch_size):
+        _digests_queue(batch=batch, day=day, policy=policy, plan=plan)
+    _escalations_queue(day=day, policy=policy, plan=plan)
     return plan

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import ResponsibleGroup, Role, User
 from approvals.models import ApprovalState
@@ -62,14 +64,19 @@ def items_for_assignment(*, today: datetime.date, item_ids: list[int] | None = N
     return [item for item in queryset if session_in_window(session=item.session, today=today)]
 
 
-def reminder_candidates(*, day: datetime.date, days_before: int) -> list[PreparationTask]:
-    """Tasks waiting for their assignee that are due in ``days_before`` days, due today or late.
-    The policy's repeat interval is applied by the caller. One query."""
+def _chased() -> QuerySet[PreparationTask]:
+    """Tasks waiting for their assignee in a session that may still be prepared for."""
+    return PreparationTask.objects.filter(state__in=PENDING_STATES, session__state__in=ACTIVE_SESSION_STATES)
+
+
+def _reminder_candidates(*, day: datetime.date, days_before: int) -> QuerySet[PreparationTask]:
     due_filter = Q(due_date__lte=day)
     if days_before:
         due_filter |= Q(due_date=day + datetime.timedelta(days=days_before))
-    return list(
-        PreparationTask.objects.filter(due_filter, state__in=PENDING_STATES, session__state__in=ACTIVE_SESSION_STATES)
+    return (
+        _chased()
+        .filter(due_filter, assignee__is_active=True)
+        .exclude(assignee__email="")
         .select_related("assignee", "session")
         .only(
             "id",
@@ -91,6 +98,64 @@ def reminder_candidates(*, day: datetime.date, days_before: int) -> list[Prepara
             "session__state",
         )
         .order_by("assignee_id", "due_date", "id")
+    )
+
+
+def reminder_candidate_batches(*, day: datetime.date, days_before: int, size: int) -> Iterator[list[PreparationTask]]:
+    """Tasks of active assignees with an e-mail address, waiting for them, due in
+    ``days_before`` days, due today or late (the policy's repeat interval is applied by the
+    caller), in batches of at most about ``size`` tasks. A batch holds every candidate of its
+    assignees, so one person's digest is built from one batch. Keyset pagination on the
+    assignee's id: one query a batch (two when a batch ends inside a person's tasks), whatever
+    the number of tasks, and only one batch in memory at a time."""
+    queryset = _reminder_candidates(day=day, days_before=days_before)
+    after = 0
+    while True:
+        rows = list(queryset.filter(assignee_id__gt=after)[:size])
+        if not rows:
+            return
+        if len(rows) == size:
+            # The last person's tasks may go on past the limit: leave them whole to the next
+            # batch, unless that person alone fills the batch (then take all of theirs now).
+            last = rows[-1].assignee_id
+            rows = [task for task in rows if task.assignee_id != last] or list(queryset.filter(assignee_id=last))
+        after = rows[-1].assignee_id
+        yield rows
+
+
+@dataclass
+class LateTasks:
+    """Tasks late by at least some days, summed up for the office head."""
+
+    total: int
+    by_session: list[tuple[Session, int]]
+    by_person: list[tuple[User, int]]
+    oldest: list[PreparationTask]  # the longest-late first, at most the list limit
+
+
+def late_tasks_summary(*, day: datetime.date, min_days_late: int, list_limit: int, group_limit: int = 50) -> LateTasks:
+    """Chased tasks late by ``min_days_late`` days or more on ``day``: the count, the counts by
+    session and by person (the ``group_limit`` largest), and the ``list_limit`` longest-late
+    tasks. Aggregates in the database: a fixed number of queries and rows whatever the number
+    of late tasks."""
+    late = _chased().filter(due_date__lte=day - datetime.timedelta(days=min_days_late))
+    total = late.count()
+    if not total:
+        return LateTasks(total=0, by_session=[], by_person=[], oldest=[])
+    by_session = list(
+        late.values_list("session_id").annotate(count=Count("id")).order_by("-count", "session_id")[:group_limit]
+    )
+    by_person = list(
+        late.values_list("assignee_id").annotate(count=Count("id")).order_by("-count", "assignee_id")[:group_limit]
+    )
+    sessions = Session.objects.in_bulk([session_id for session_id, _count in by_session])
+    people = User.objects.in_bulk([person_id for person_id, _count in by_person])
+    oldest = list(late.select_related("assignee", "session").order_by("due_date", "assignee_id", "id")[:list_limit])
+    return LateTasks(
+        total=total,
+        by_session=[(sessions[session_id], count) for session_id, count in by_session],
+        by_person=[(people[person_id], count) for person_id, count in by_person],
+        oldest=oldest,
     )
 
 

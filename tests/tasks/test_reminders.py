@@ -130,3 +130,73 @@ def test_tasks_of_held_sessions_are_not_chased(policy, make_task, responsible, o
     session_hold(session=task.session, by=office_head)
 
     assert reminders_plan(day=D(2031, 3, 11)).reminders == 0
+
+
+def _digests(day) -> dict:
+    return {
+        m.recipient_id: sorted(m.task_ids) for m in OutboxMessage.objects.filter(kind=MessageKind.REMINDER, day=day)
+    }
+
+
+def test_batches_give_each_person_one_whole_digest(policy, make_task, responsible, responsible2):
+    people = [responsible, responsible2, *(make_user(f"many{n}") for n in range(3))]
+    expected = {}
+    for index, person in enumerate(people):
+        # Person 0 has more candidates than a batch holds; the others fewer, so batches end
+        # inside someone's tasks and must not split a digest.
+        count = 7 if index == 0 else 2
+        tasks = [make_task(person, D(2031, 3, 9) - datetime.timedelta(days=2 * n)) for n in range(count)]
+        expected[person.pk] = sorted(t.pk for t in tasks)
+    make_task(people[1], D(2031, 3, 8))  # late by 2 days: not a reminder day for it
+
+    plan = reminders_plan(day=D(2031, 3, 10), batch_size=3)
+
+    assert _digests(D(2031, 3, 10)) == expected
+    assert plan.reminders == plan.queued == len(people)
+    assert plan.tasks_in_digests == 7 + 2 * 4
+    again = reminders_plan(day=D(2031, 3, 10), batch_size=3)
+    assert again.queued == 0 and again.reminders == len(people)
+
+
+def test_queries_grow_with_batches_not_with_tasks(policy, make_task, responsible, responsible2):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    policy.escalate_after_days = 0  # the escalation's queries are a fixed few, counted elsewhere
+    policy.save()
+
+    def queries_for(day, tasks_each: int) -> int:
+        for person in (responsible, responsible2):
+            for _n in range(tasks_each):
+                make_task(person, day)
+        with CaptureQueriesContext(connection) as captured:
+            plan = reminders_plan(day=day)
+        assert plan.queued == 2
+        return len(captured)
+
+    assert queries_for(D(2031, 3, 10), 1) == queries_for(D(2031, 4, 10), 30)
+
+
+def test_escalation_list_is_built_from_counts_and_the_oldest_tasks(
+    policy, make_task, responsible, responsible2, office_head, monkeypatch
+):
+    monkeypatch.setattr("tasks.reminders.ESCALATION_LIST_LIMIT", 2)
+    oldest = make_task(responsible2, D(2031, 3, 1))
+    second = make_task(responsible, D(2031, 3, 2))
+    make_task(responsible, D(2031, 3, 3))
+    make_task(responsible, D(2031, 3, 5))
+    make_task(responsible, D(2031, 3, 9))  # 1 day late: not escalated
+    make_task(responsible, D(2031, 3, 2), state="submitted")  # waits for the office, not late
+
+    reminders_plan(day=D(2031, 3, 10))
+
+    message = OutboxMessage.objects.get(kind=MessageKind.ESCALATION, recipient=office_head)
+    assert message.task_ids == [oldest.pk, second.pk]  # the longest-late first, at most the limit
+    text = message.body_text
+    assert "(на 10.03.2031): 4." in text
+    assert f"- {responsible}: 3\n- {responsible2}: 1" in text  # by person, most first
+    assert f"- {oldest.session}: 4" in text  # by session
+    assert "…и ещё 2" in text
+    assert text.index(oldest.title) < text.index(f"/tasks/{second.pk}/")
+    assert "просрочено на 9 дн." in text and "просрочено на 5 дн." not in text
+    assert f"{oldest.session}: 4" in message.body_html
