@@ -132,7 +132,12 @@ class PreparationTask(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["item", "assignee", "kind_key"], name="task_unique_item_assignee_kind"),
         ]
-        indexes = [models.Index(fields=["state", "due_date"]), models.Index(fields=["assignee", "state"])]
+        indexes = [
+            models.Index(fields=["state", "due_date"]),
+            models.Index(fields=["assignee", "state"]),
+            # The task list's order: a page is read straight off the index (many tasks share a due date).
+            models.Index(fields=["due_date", "id"], name="task_due_date_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} — {self.assignee}"
