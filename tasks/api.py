@@ -56,12 +56,20 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["due_date", "id", "state", "created_at"]
     ordering = ["due_date", "id"]
 
+    # Actions that change the row: the service locks and re-reads it, and the answer is read
+    # afresh (transition_response), so finding the task needs neither its joins nor its history.
+    _CHANGING_ACTIONS = frozenset({*(f"transition_{name}" for name in PreparationTask.TRANSITION_METHODS), "result"})
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PreparationTask.objects.none()
+        tasks = PreparationTask.objects.visible_to(self.request.user)
+        return tasks if self.action in self._CHANGING_ACTIONS else self._shown(tasks)
+
+    @staticmethod
+    def _shown(tasks):
         return (
-            PreparationTask.objects.visible_to(self.request.user)
-            .with_overdue(today=timezone.localdate())
+            tasks.with_overdue(today=timezone.localdate())
             .select_related("session", "assignee")
             .prefetch_related(Prefetch("events", queryset=TaskEvent.objects.order_by("created_at", "id")))
         )
@@ -76,7 +84,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         services.task_transition(task=obj, name=name, by=self.request.user, comment=comment)
 
     def transition_response(self, obj):
-        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
+        shown = self._shown(PreparationTask.objects.visible_to(self.request.user)).get(pk=obj.pk)
+        return Response(self.get_serializer(shown).data)
 
     @extend_schema(
         summary="Приложить результат",

@@ -86,34 +86,45 @@ def _items_seen_in_plans(user: User):
     return AgendaItem.objects.all() if sees_drafts(user) else AgendaItem.objects.exclude(state=ApprovalState.DRAFT)
 
 
-def _responsibles_attach(items: list[AgendaItem]) -> None:
+# What User.__str__ reads, in the model's field order (as User.from_db takes them).
+_PERSON_NAME_FIELDS = tuple(
+    f.attname
+    for f in User._meta.concrete_fields
+    if f.attname in {"id", "short_name", "first_name", "last_name", "username"}
+)
+
+
+def _responsibles_attach(plan: Plan, items: list[AgendaItem]) -> None:
     """Set each item's ``tree_responsibles`` (kind, id and name, in document order), as the
-    plan's tree shows them, from two queries of plain rows: prefetching model objects for
+    plan's tree shows them, from one query of plain rows: prefetching model objects for
     hundreds of items cost more than the rest of the plan's response."""
-    rows = list(
-        Responsibility.objects.filter(item_id__in=[item.pk for item in items])
-        .order_by("item_id", "order", "id")
-        .values_list("item_id", "person_id", "group_id", "group__name")
-    )
-    people = User.objects.filter(pk__in={row[1] for row in rows if row[1]}).order_by()
-    names = {user.pk: str(user) for user in people.only("id", "short_name", "first_name", "last_name", "username")}
     by_item = {}
     for item in items:
         item.tree_responsibles = by_item[item.pk] = []
-    for item_id, person_id, group_id, group_name in rows:
-        by_item[item_id].append(
-            {"kind": "person", "id": person_id, "name": names[person_id]}
-            if person_id
-            else {"kind": "group", "id": group_id, "name": group_name}
-        )
+    rows = (
+        Responsibility.objects.filter(item__plan=plan)
+        .order_by("item_id", "order", "id")
+        .values_list("item_id", "group_id", "group__name", *(f"person__{name}" for name in _PERSON_NAME_FIELDS))
+    )
+    names: dict[int, str] = {}
+    for item_id, group_id, group_name, *person in rows:
+        if item_id not in by_item:
+            continue  # an item this user does not see
+        person_id = person[0]
+        if person_id is None:
+            by_item[item_id].append({"kind": "group", "id": group_id, "name": group_name})
+            continue
+        if person_id not in names:
+            names[person_id] = str(User.from_db("default", _PERSON_NAME_FIELDS, person))
+        by_item[item_id].append({"kind": "person", "id": person_id, "name": names[person_id]})
 
 
 def _plan_tree(plan: Plan, user: User) -> Plan:
     """``plan`` with its sessions and the items ``user`` sees hung on it as a tree
-    (``attach_tree``): four queries whatever the plan's size."""
+    (``attach_tree``): three queries whatever the plan's size."""
     sessions = list(Session.objects.filter(plan=plan).order_by("number"))
     items = list(_items_seen_in_plans(user).filter(plan=plan).select_related("project").order_by("order", "id"))
-    _responsibles_attach(items)
+    _responsibles_attach(plan, items)
     return attach_tree(plan, items, sessions)
 
 
