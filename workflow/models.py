@@ -8,6 +8,7 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -37,7 +38,7 @@ class Plan(ApprovalLifecycle):
         constraints = [models.UniqueConstraint(fields=["office", "year"], name="plan_unique_office_year")]
 
     def __str__(self) -> str:
-        return self.title or f"План заседаний на {self.year} год"
+        return self.title or gettext("План заседаний на %(year)s год") % {"year": self.year}
 
     @property
     def is_editable(self) -> bool:
@@ -91,7 +92,7 @@ class Session(ConcurrentTransitionMixin, models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="session_unique_number")]
 
     def __str__(self) -> str:
-        return f"Заседание № {self.number} ({self.due_label})"
+        return gettext("Заседание № %(number)s (%(due)s)") % {"number": self.number, "due": self.due_label}
 
     @property
     def due_label(self) -> str:
