@@ -31,7 +31,7 @@ from .outbox import message_render, outbox_messages_add, task_url
 ESCALATION_LIST_LIMIT = 200
 # Candidate tasks read, rendered and written per batch: memory is bounded by this, not by the
 # number of tasks (a person with more candidates than this is still one batch of their own).
-BATCH_TASKS = 5000
+BATCH_TASKS = 2000
 
 
 @dataclass
