@@ -257,39 +257,60 @@ def _label(name: str) -> str:
         return name
 
 
+def _task_refusal(*, task: PreparationTask, name: str, by) -> str | None:
+    """The first rule that stops ``by`` firing ``name`` on ``task`` now, or None if none does.
+    Builds no message, so asking it for every row of a page is cheap."""
+    if name not in PreparationTask.TRANSITION_METHODS:
+        return "unknown"
+    if by is None or not by.is_authenticated or not by.is_active:
+        return "login"
+    if name in ASSIGNEE_TRANSITIONS and by.pk != task.assignee_id:
+        return "assignee"
+    if name in OFFICE_HEAD_TRANSITIONS and by.role != Role.OFFICE_HEAD:
+        return "office_head"
+    if not can_proceed(getattr(task, PreparationTask.TRANSITION_METHODS[name])):
+        return "state"
+    if name == TaskTransition.SUBMIT and not task.has_result:
+        return "result"
+    return None
+
+
+def task_transition_allowed(*, task: PreparationTask, name: str, by) -> bool:
+    """Whether ``by`` may fire ``name`` on ``task`` now (``task_transition_check`` without the comment)."""
+    return _task_refusal(task=task, name=name, by=by) is None
+
+
 def task_transition_check(*, task: PreparationTask, name: str, by, comment: str | None = None) -> None:
     """Raise the TaskError that firing ``name`` would meet now; return if it may fire.
     ``comment=None`` skips the comment check (for listing the available actions)."""
-    if name not in PreparationTask.TRANSITION_METHODS:
+    refusal = _task_refusal(task=task, name=name, by=by)
+    if refusal == "unknown":
         raise TaskTransitionNotAvailable(_("Неизвестное действие «%(name)s».") % {"name": name})
-    if by is None or not by.is_authenticated or not by.is_active:
+    if refusal == "login":
         raise TaskForbidden(_("Войдите в систему."))
-    if name in ASSIGNEE_TRANSITIONS and by.pk != task.assignee_id:
+    if refusal == "assignee":
         raise TaskForbidden(_("Действие «%(action)s» выполняет только исполнитель задачи.") % {"action": _label(name)})
-    if name in OFFICE_HEAD_TRANSITIONS and by.role != Role.OFFICE_HEAD:
+    if refusal == "office_head":
         raise TaskForbidden(
             _("Действие «%(action)s» выполняет только руководитель Проектного офиса.") % {"action": _label(name)}
         )
-    if not can_proceed(getattr(task, PreparationTask.TRANSITION_METHODS[name])):
+    if refusal == "state":
         raise TaskTransitionNotAvailable(
             _("Действие «%(action)s» невозможно: задача в состоянии «%(state)s».")
             % {"action": _label(name), "state": TaskState(task.state).label}
         )
-    if name == TaskTransition.SUBMIT and not task.has_result:
+    if refusal == "result":
         raise TaskResultRequired()
     if comment is not None and name in COMMENT_REQUIRED and not comment.strip():
         raise TaskCommentRequired()
 
 
 def task_transitions_available(*, task: PreparationTask, user) -> list[str]:
-    available = []
-    for name in PreparationTask.TRANSITION_METHODS:
-        try:
-            task_transition_check(task=task, name=name, by=user)
-        except Exception:  # noqa: BLE001 - any refusal means "not available"
-            continue
-        available.append(str(name))
-    return available
+    return [
+        str(name)
+        for name in PreparationTask.TRANSITION_METHODS
+        if task_transition_allowed(task=task, name=name, by=user)
+    ]
 
 
 def _fire(*, locked: PreparationTask, name: str, actor, comment: str, now: datetime.datetime) -> TaskEvent:
