@@ -253,6 +253,9 @@ SESSION_DEFAULT_DAY = env.int("SESSION_DEFAULT_DAY", default=15)
 if not 1 <= SESSION_DEFAULT_DAY <= 28:
     raise ImproperlyConfigured("SESSION_DEFAULT_DAY must be between 1 and 28.")
 
+# A plan document larger than this is refused before it is read (413); real plans are a few KB.
+PLAN_IMPORT_MAX_BYTES = env.int("PLAN_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+
 # --- Preparation tasks and chasing (tasks/) ---
 # Due date = the session's expected date minus this many days, moved back to a working day.
 TASKS_DUE_DAYS_BEFORE = env.int("TASKS_DUE_DAYS_BEFORE", default=10)

@@ -26,7 +26,7 @@ from accounts.models import User
 from approvals.api import ApprovalTransitionsMixin, approval_transition_actions
 from approvals.models import ApprovalState, Decision
 from approvals.serializers import DecisionSerializer
-from config.api_schema import error_responses
+from config.api_schema import error_response, error_responses
 
 from . import edit_services, services
 from .filters import AgendaItemFilter, PlanFilter, ProjectFilter, SessionFilter
@@ -259,6 +259,7 @@ class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
             201: PlanImportResultSerializer,
             200: OpenApiResponse(PlanImportResultSerializer, description="Этот файл уже загружен."),
             **error_responses(401, 403, 409, 415),
+            413: error_response(413, "Файл больше PLAN_IMPORT_MAX_BYTES (2 МБ): не читается."),
             400: OpenApiResponse(
                 error_responses(400)[400].response,
                 description="Файл не разобран: проблемы по строкам.",
@@ -289,6 +290,7 @@ class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
         serializer = PlanImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
+        services.plan_import_size_check(size=upload.size)
         result = services.plan_import_file(content=upload.read(), filename=upload.name or "plan.txt")
         return self._detail(
             result.plan,

@@ -194,8 +194,22 @@ def _parse(content: bytes, filename: str) -> ParsedPlan:
     return parse_plan_text(text)
 
 
+def plan_import_size_check(*, size: int) -> None:
+    """Refuse a plan document over ``PLAN_IMPORT_MAX_BYTES`` before anyone reads it whole."""
+    from django.conf import settings
+
+    limit = settings.PLAN_IMPORT_MAX_BYTES
+    if size > limit:
+        raise PlanImportError(
+            _("Файл плана слишком велик: %(size)s КБ, допускается не более %(limit)s КБ.")
+            % {"size": size // 1024, "limit": limit // 1024},
+            code="too_large", status=413,
+        )
+
+
 def plan_import_file(*, content: bytes, filename: str, dry_run: bool = False) -> ImportResult:
     """Import a plan document (.docx or the text export); errors list every problem by line."""
+    plan_import_size_check(size=len(content))
     try:
         parsed = _parse(content, filename)
     except PlanFormatErrors as exc:

@@ -207,3 +207,13 @@ def test_session_events_by_office_staff_only(seed_plan, secretary, responsible):
     with pytest.raises(WorkflowError) as error:
         session_hold(session=third, by=secretary)
     assert error.value.status == 409 and "Отменено" in error.value.message
+
+
+@pytest.mark.django_db
+def test_an_oversized_plan_file_is_refused_before_parsing(db, settings):
+    settings.PLAN_IMPORT_MAX_BYTES = 1024
+    with pytest.raises(PlanImportError) as error:
+        plan_import_file(content=b"x" * 1025, filename="plan.txt")
+    assert (error.value.status, error.value.code) == (413, "too_large")
+    assert "слишком велик" in error.value.message
+    assert Plan.objects.count() == 0
