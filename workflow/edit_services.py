@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ResponsibleGroup, User
 from approvals.models import ApprovalState, Decision
 
-from .exceptions import PlanNotEditable, WorkflowError
+from .exceptions import DuplicateError, EditForbidden, InUseError, PlanNotEditable, WorkflowError
 from .models import AgendaItem, Plan, Project, Responsibility, Session
 
 PLAN_FIELDS = frozenset(
@@ -37,21 +37,6 @@ ITEM_FIELDS = frozenset({"session", "parent", "order", "text", "project", "needs
 PROJECT_FIELDS = frozenset({"name", "kind"})
 MAX_SESSION_NUMBER = 999
 MAX_ORDER = 2_147_483_647  # AgendaItem.order is a PositiveIntegerField
-
-
-class EditForbidden(WorkflowError):
-    status = 403
-    code = "forbidden"
-
-
-class DuplicateError(WorkflowError):
-    status = 400
-    code = "duplicate"
-
-
-class InUseError(WorkflowError):
-    status = 409
-    code = "in_use"
 
 
 def _require_staff(by: User) -> None:

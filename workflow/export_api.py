@@ -76,6 +76,15 @@ class _PlanDocumentView(APIView):
     def _plan(self, request, pk: int) -> Plan:
         return get_object_or_404(plans_visible(user=request.user), pk=pk)
 
+    def _document(self, request, pk: int, *, render, title: str):
+        """``render(plan=…)`` gives the .docx; PDF is converted from it, so both read the same."""
+        fmt = _requested_format(request)
+        plan = self._plan(request, pk)
+        content = render(plan=plan)
+        if fmt == "pdf":
+            content = docx_to_pdf(content)
+        return _download(content, fmt=fmt, filename=f"{title} {plan.year}")
+
 
 class PlanExportView(_PlanDocumentView):
     @extend_schema(
@@ -88,12 +97,7 @@ class PlanExportView(_PlanDocumentView):
         tags=["plans"],
     )
     def get(self, request, pk: int):
-        fmt = _requested_format(request)
-        plan = self._plan(request, pk)
-        content = plan_docx(plan=plan)
-        if fmt == "pdf":
-            content = docx_to_pdf(content)
-        return _download(content, fmt=fmt, filename=f"План заседаний {plan.year}")
+        return self._document(request, pk, render=plan_docx, title="План заседаний")
 
 
 class PlanApprovalSheetView(_PlanDocumentView):
@@ -106,9 +110,4 @@ class PlanApprovalSheetView(_PlanDocumentView):
         tags=["plans"],
     )
     def get(self, request, pk: int):
-        fmt = _requested_format(request)
-        plan = self._plan(request, pk)
-        content = approval_sheet_docx(plan=plan)
-        if fmt == "pdf":
-            content = docx_to_pdf(content)
-        return _download(content, fmt=fmt, filename=f"Лист согласования {plan.year}")
+        return self._document(request, pk, render=approval_sheet_docx, title="Лист согласования")
