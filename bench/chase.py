@@ -1,7 +1,8 @@
 """Benchmark (not a test): planning a day's reminders and sending them.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/po_bench .venv/bin/python bench/chase.py
-    (or VAR_DIR=/tmp/bench for SQLite). The database is migrated and its tasks tables emptied.
+    (or DATABASE_URL=sqlite:////tmp/bench.sqlite3). The database is migrated and its tasks tables
+    emptied, so it refuses a database whose name does not contain «bench». ``make bench-chase``.
 
 Builds 100,000 open tasks across 2,000 people (10% overdue, the rest due over the next four
 months), then times ``reminders_plan`` for today and counts its SQL queries, and measures the
@@ -118,6 +119,12 @@ def send_rate(count: int, *, reuse: bool, port: int) -> float:
 
 
 def main() -> None:
+    name = str(settings.DATABASES["default"]["NAME"])
+    if "bench" not in name:
+        sys.exit(
+            f"bench/chase.py empties the tasks tables of its database; «{name}» is not a bench database. "
+            "Point DATABASE_URL at one whose name contains «bench» (make bench-chase does)."
+        )
     call_command("migrate", verbosity=0)
     today = timezone.localdate()
     print(
