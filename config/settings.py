@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every endpoint is authenticated, the description of the API too (token or session).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": r"/api/",
     # Swagger UI from our own static files: the docs work without internet access.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -19,11 +19,12 @@ from approvals.models import Decision
 from tasks.models import PreparationTask, TaskEvent, TaskState
 from tests.security.conftest import page_client, token_client
 
-# Routes anyone may call: the token exchange (it IS the login), the schema and its viewer,
-# and the private calendar feed (the unguessable token in its URL is the key).
-PUBLIC = {"api/auth/token/", "api/schema/", "api/docs/", "calendar/<token>.ics"}
-# Routes any signed-in user may call, role or not: revoking one's own token.
-ANY_SIGNED_IN = {"api/auth/logout/"}
+# Routes anyone may call: the token exchange (it IS the login) and the private calendar feed
+# (the unguessable token in its URL is the key).
+PUBLIC = {"api/auth/token/", "calendar/<token>.ics"}
+# Routes any signed-in user may call, role or not: revoking one's own token, reading the API's
+# description and its viewer (which sends an anonymous browser to the login page).
+ANY_SIGNED_IN = {"api/auth/logout/", "api/schema/", "api/docs/"}
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -71,6 +72,17 @@ def test_every_api_route_refuses_anonymous_and_roleless_callers(route, people, w
         answer = getattr(outsider, method)(url, {}, format="json")
         assert answer.status_code in (403, 404, 405), (method, url, answer.status_code)
     assert (Decision.objects.count(), TaskEvent.objects.count()) == before
+
+
+def test_the_api_description_needs_a_login(people):
+    anonymous = token_client(None)
+    assert anonymous.get("/api/schema/").status_code == 401
+    docs = anonymous.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith("/accounts/login/?next=/api/docs/")
+    signed_in = token_client(people["outsider"])
+    assert signed_in.get("/api/schema/").status_code == 200
+    browser = page_client(people["outsider"])
+    assert browser.get("/api/docs/").status_code == 200
 
 
 def test_routes_listed_public_are_the_only_ones_open(world):
