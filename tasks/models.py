@@ -273,6 +273,7 @@ class MessageKind(models.TextChoices):
     ASSIGNED = "assigned", _("Назначение задач")
     REMINDER = "reminder", _("Напоминание")
     ESCALATION = "escalation", _("Просроченные задачи (руководителю)")
+    CHANGED = "changed", _("Задача возвращена или отменена")
 
 
 class OutboxStatus(models.TextChoices):

@@ -346,8 +346,29 @@ def task_transition(*, task: PreparationTask, name: str, by, comment: str = "") 
             )
         task_transition_check(task=locked, name=name, by=by, comment=comment)
         event = _fire(locked=locked, name=name, actor=by, comment=comment, now=timezone.now())
+        if name in NOTIFY_ASSIGNEE_ON:
+            outbox_messages_add(messages=_change_notice(task=locked, event=event))
     task.refresh_from_db()
     return event
+
+
+# The office head's decisions the assignee must hear of: a returned report, a cancelled task.
+NOTIFY_ASSIGNEE_ON = frozenset({TaskTransition.RETURN, TaskTransition.CANCEL})
+
+
+def _change_notice(*, task: PreparationTask, event: TaskEvent) -> list[OutboxMessage]:
+    """One e-mail to the assignee about ``event``, written in the transition's transaction."""
+    person = task.assignee
+    if not person.email:
+        logger.warning("No e-mail for %s: notice of %s not sent", person, event.transition)
+        return []
+    subject, text, html = message_render(
+        template="changed", context={"person": person, "task": task, "event": event, "url": task_url(task.pk)}
+    )
+    return [OutboxMessage(
+        recipient=person, to_email=person.email, kind=MessageKind.CHANGED, day=timezone.localdate(),
+        key=f"event:{event.pk}", subject=subject, body_text=text, body_html=html, task_ids=[task.pk],
+    )]
 
 
 def task_result_attach(*, task: PreparationTask, by, file=None, text: str | None = None) -> PreparationTask:

@@ -117,3 +117,25 @@ def test_postponing_a_session_moves_open_tasks_and_cancelling_cancels_them(appro
 
     assert set(PreparationTask.objects.filter(session=february).values_list("state", flat=True)) == {"cancelled"}
     assert TaskEvent.objects.filter(transition="cancel", actor=None).count() == 2
+
+
+def test_the_assignee_hears_of_a_return_and_a_cancellation(task, responsible, office_head):
+    from tasks.models import MessageKind, OutboxMessage
+
+    task_transition(task=task, name="start", by=responsible)
+    task_result_attach(task=task, by=responsible, text="Черновик")
+    task_transition(task=task, name="submit", by=responsible)
+    assert not OutboxMessage.objects.filter(kind=MessageKind.CHANGED).exists()  # submitting is not news to them
+
+    task_transition(task=task, name="return", by=office_head, comment="Добавьте цифры за квартал")
+    returned = OutboxMessage.objects.get(kind=MessageKind.CHANGED)
+    assert (returned.recipient, returned.to_email, returned.task_ids) == (responsible, responsible.email, [task.pk])
+    assert returned.subject.startswith("Результат возвращён на доработку: ")
+    assert "Сергеева Ольга Александровна вернул(а) результат задачи на доработку" in returned.body_text
+    assert "Комментарий: Добавьте цифры за квартал" in returned.body_text
+    assert f"/tasks/{task.pk}/" in returned.body_text and "Добавьте цифры за квартал" in returned.body_html
+
+    task_transition(task=task, name="cancel", by=office_head, comment="Тема снята")
+    cancelled = OutboxMessage.objects.filter(kind=MessageKind.CHANGED).exclude(pk=returned.pk).get()
+    assert cancelled.subject.startswith("Задача подготовки отменена: ")
+    assert "Тема снята" in cancelled.body_text and "Срок:" not in cancelled.body_text
