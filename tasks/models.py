@@ -134,7 +134,8 @@ class PreparationTask(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "due_date"]),
-            models.Index(fields=["assignee", "state"]),
+            # The reminder sweep walks assignees in keyset batches and keeps open tasks by due date.
+            models.Index(fields=["assignee", "state", "due_date"], name="task_assignee_state_due_idx"),
             # The task list's order: a page is read straight off the index (many tasks share a due date).
             models.Index(fields=["due_date", "id"], name="task_due_date_id_idx"),
         ]
