@@ -356,8 +356,9 @@ def task_transition(*, task: PreparationTask, name: str, by, comment: str = "") 
 NOTIFY_ASSIGNEE_ON = frozenset({TaskTransition.RETURN, TaskTransition.CANCEL})
 
 
-def _change_notice(*, task: PreparationTask, event: TaskEvent) -> list[OutboxMessage]:
-    """One e-mail to the assignee about ``event``, written in the transition's transaction."""
+def _change_notice(*, task: PreparationTask, event: TaskEvent, key: str | None = None) -> list[OutboxMessage]:
+    """One e-mail to the assignee about ``event`` (a return, a cancellation, a new due date),
+    written in the transaction of the change."""
     person = task.assignee
     if not person.email:
         logger.warning("No e-mail for %s: notice of %s not sent", person, event.transition)
@@ -367,7 +368,7 @@ def _change_notice(*, task: PreparationTask, event: TaskEvent) -> list[OutboxMes
     )
     return [OutboxMessage(
         recipient=person, to_email=person.email, kind=MessageKind.CHANGED, day=timezone.localdate(),
-        key=f"event:{event.pk}", subject=subject, body_text=text, body_html=html, task_ids=[task.pk],
+        key=key or f"event:{event.pk}", subject=subject, body_text=text, body_html=html, task_ids=[task.pk],
     )]
 
 
@@ -420,9 +421,13 @@ def tasks_cancel_for_session(*, session, by=None) -> int:
     now = timezone.now()
     count = 0
     with transaction.atomic():
-        for task in PreparationTask.objects.select_for_update().filter(session=session, state__in=OPEN_STATES):
-            _fire(locked=task, name=TaskTransition.CANCEL, actor=by, comment=_("Заседание отменено."), now=now)
+        notices = []
+        tasks = PreparationTask.objects.select_for_update(of=("self",)).select_related("assignee", "session")
+        for task in tasks.filter(session=session, state__in=OPEN_STATES):
+            event = _fire(locked=task, name=TaskTransition.CANCEL, actor=by, comment=_("Заседание отменено."), now=now)
+            notices += _change_notice(task=task, event=event)
             count += 1
+        outbox_messages_add(messages=notices)
     return count
 
 
@@ -434,7 +439,8 @@ def tasks_reschedule_for_session(*, session, today: datetime.date | None = None)
     moved = []
     with transaction.atomic():
         tasks = list(
-            PreparationTask.objects.select_for_update()
+            PreparationTask.objects.select_for_update(of=("self",))
+            .select_related("assignee")
             .filter(session=session, state__in=OPEN_STATES)
             .exclude(due_date=new_due)
         )
@@ -455,6 +461,11 @@ def tasks_reschedule_for_session(*, session, today: datetime.date | None = None)
         if tasks:
             PreparationTask.objects.filter(pk__in=[t.pk for t in tasks]).update(due_date=new_due, updated_at=now)
             TaskEvent.objects.bulk_create(moved)
+            notices = []
+            for task, event in zip(tasks, moved, strict=True):
+                task.due_date, task.session = new_due, session
+                notices += _change_notice(task=task, event=event, key=f"reschedule:{task.pk}:{new_due.isoformat()}")
+            outbox_messages_add(messages=notices)
     return len(moved)
 
 

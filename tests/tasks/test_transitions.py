@@ -118,6 +118,20 @@ def test_postponing_a_session_moves_open_tasks_and_cancelling_cancels_them(appro
     assert set(PreparationTask.objects.filter(session=february).values_list("state", flat=True)) == {"cancelled"}
     assert TaskEvent.objects.filter(transition="cancel", actor=None).count() == 2
 
+    # Each open task's assignee was told of the new due date, then of the cancellation.
+    from tasks.models import MessageKind, OutboxMessage
+
+    notices = OutboxMessage.objects.filter(kind=MessageKind.CHANGED).order_by("id")
+    subjects = [n.subject.split(":")[0] for n in notices]
+    # The office head's own cancel of ``done`` came first (by her: with her name).
+    assert subjects == ["Задача подготовки отменена"] + ["Срок задачи изменён"] * 2 + ["Задача подготовки отменена"] * 2
+    moved = notices[1]
+    assert "Изменился срок задачи подготовки:" in moved.body_text and "Срок: 03.03.2023" in moved.body_text
+    assert "Заседание № 1 (Март 2023 г.)" in moved.body_text
+    called_off = notices[4]
+    assert "Задача подготовки отменена:" in called_off.body_text and "Заседание отменено." in called_off.body_text
+    assert "Сергеева Ольга Александровна отменил(а)" in notices[0].body_text
+
 
 def test_the_assignee_hears_of_a_return_and_a_cancellation(task, responsible, office_head):
     from tasks.models import MessageKind, OutboxMessage
