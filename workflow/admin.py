@@ -55,6 +55,24 @@ def _object_id(request) -> str | None:
     return match.kwargs.get("object_id") if match else None
 
 
+class StaffEditsWhileEditableMixin:
+    """Office staff add; they change and delete while ``editable(obj)``; an object with an
+    approval sheet is never deleted (edit_services refuses it too)."""
+
+    editable = staticmethod(lambda obj: True)
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and _is_editor(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and _is_editor(request.user) and self.editable(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if not (super().has_delete_permission(request, obj) and _is_editor(request.user) and self.editable(obj)):
+            return False
+        return obj is None or not Decision.objects.for_object(obj).exists()
+
+
 class DomainErrorsAsMessagesMixin:
     """A refusal from a service (raised inside the admin's transaction, which rolls back)
     becomes an error message on the same page, never a 500."""
@@ -171,7 +189,8 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(DomainErrorsAsMessagesMixin, ApprovalTransitionsMixin, admin.ModelAdmin):
+class PlanAdmin(StaffEditsWhileEditableMixin, DomainErrorsAsMessagesMixin, ApprovalTransitionsMixin, admin.ModelAdmin):
+    editable = staticmethod(_plan_editable)
     list_display = (
         "title",
         "year",
@@ -204,18 +223,6 @@ class PlanAdmin(DomainErrorsAsMessagesMixin, ApprovalTransitionsMixin, admin.Mod
     @admin.display(description=gettext_lazy("пунктов"), ordering="item_total")
     def item_count(self, plan: Plan) -> int:
         return plan.item_total
-
-    def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) and _is_editor(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and _is_editor(request.user) and _plan_editable(obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if not (super().has_delete_permission(request, obj) and _is_editor(request.user) and _plan_editable(obj)):
-            return False
-        # A plan with an approval sheet is never deleted (edit_services.plan_delete).
-        return obj is None or not Decision.objects.for_object(obj).exists()
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -335,7 +342,10 @@ class AgendaItemForm(forms.ModelForm):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(DomainErrorsAsMessagesMixin, ApprovalTransitionsMixin, admin.ModelAdmin):
+class AgendaItemAdmin(
+    StaffEditsWhileEditableMixin, DomainErrorsAsMessagesMixin, ApprovalTransitionsMixin, admin.ModelAdmin
+):
+    editable = staticmethod(_item_editable)
     form = AgendaItemForm
     list_display = (
         "short_text",
@@ -394,17 +404,6 @@ class AgendaItemAdmin(DomainErrorsAsMessagesMixin, ApprovalTransitionsMixin, adm
     @admin.display(description=gettext_lazy("ответственные"))
     def responsible(self, item: AgendaItem) -> str:
         return item.responsible_label
-
-    def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) and _is_editor(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and _is_editor(request.user) and _item_editable(obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if not (super().has_delete_permission(request, obj) and _is_editor(request.user) and _item_editable(obj)):
-            return False
-        return obj is None or not Decision.objects.for_object(obj).exists()
 
     def save_model(self, request, obj, form, change):
         if change:
