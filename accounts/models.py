@@ -64,6 +64,18 @@ class User(AbstractUser):
         return str(self)
 
     @property
+    def record_name(self) -> str:
+        """The name an audit row keeps: the full name, else the short form or the login."""
+        return self.full_name or str(self)
+
+    @property
+    def position_label(self) -> str:
+        """The position an audit row keeps: the stated one, else the role's name."""
+        if self.position:
+            return self.position
+        return str(self.get_role_display()) if self.role else ""
+
+    @property
     def is_secretary(self) -> bool:
         return self.role == Role.SECRETARY
 

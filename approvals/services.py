@@ -100,12 +100,6 @@ def transitions_available(*, obj: ApprovalLifecycle, user) -> list[str]:
     ]
 
 
-def _actor_position(user) -> str:
-    if user.position:
-        return user.position
-    return str(user.get_role_display()) if user.role else ""
-
-
 def transition_fire(*, obj: ApprovalLifecycle, name: str, by, comment: str = "") -> Decision:
     """Fire ``name`` on ``obj`` as ``by``: check, lock, change, save and log in one transaction.
 
@@ -136,8 +130,8 @@ def transition_fire(*, obj: ApprovalLifecycle, name: str, by, comment: str = "")
             from_state=from_state,
             to_state=locked.state,
             actor=by,
-            actor_name=by.full_name or str(by),
-            actor_position=_actor_position(by),
+            actor_name=by.record_name,
+            actor_position=by.position_label,
             comment=comment,
         )
         locked.after_transition(name=name, from_state=from_state, decision=decision, by=by)

@@ -139,12 +139,6 @@ def result_content_matches(*, file, extension: str) -> bool:
         file.seek(0)
 
 
-def _actor_position(user) -> str:
-    if user.position:
-        return user.position
-    return str(user.get_role_display()) if user.role else ""
-
-
 # --- Assignment ----------------------------------------------------------------------------
 
 
@@ -326,8 +320,8 @@ def _fire(*, locked: PreparationTask, name: str, actor, comment: str, now: datet
         from_state=from_state,
         to_state=locked.state,
         actor=actor,
-        actor_name=(actor.full_name or str(actor)) if actor else SYSTEM_NAME,
-        actor_position=_actor_position(actor) if actor else "",
+        actor_name=actor.record_name if actor else SYSTEM_NAME,
+        actor_position=actor.position_label if actor else "",
         comment=comment,
         created_at=now,
     )

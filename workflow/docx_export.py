@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -37,9 +36,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from accounts.models import SHORT_NAME_SURNAME_FIRST
 from approvals.models import ApprovalState, Decision, TransitionName
 from workflow.models import AgendaItem, Plan, Session
-from workflow.months import month_label
+from workflow.months import MONTHS_GENITIVE, month_label
 
 FONT_NAME = "Times New Roman"
 FONT_SIZE = Pt(12)
@@ -56,11 +56,6 @@ TABLE_HEADER = ("№ п/п", "Тема заседаний", "Срок", "Отв�
 COLUMN_WIDTHS = (Cm(1.4), Cm(8.6), Cm(3.2), Cm(3.8))
 BLOCK_INDENT = Cm(9.5)
 
-MONTHS_GENITIVE = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)
-_SURNAME_FIRST = re.compile(r"^(?P<surname>[А-ЯЁA-Z][^\s.]+)\s+(?P<initials>(?:[А-ЯЁA-Z]\.\s?){1,2})$")
 _SIGNED_STATES = {
     TransitionName.AGREE: (ApprovalState.AGREED, ApprovalState.APPROVED, ApprovalState.ARCHIVED),
     TransitionName.APPROVE: (ApprovalState.APPROVED, ApprovalState.ARCHIVED),
@@ -162,7 +157,7 @@ def _to_bytes(document) -> bytes:
 def display_name(name: str) -> str:
     """«Лебедева Л.М.» -> «Л.М.Лебедева», as signatures are written; other forms unchanged."""
     name = " ".join(name.split())
-    match = _SURNAME_FIRST.match(name)
+    match = SHORT_NAME_SURNAME_FIRST.fullmatch(name)
     if not match:
         return name
     return f"{match['initials'].replace(' ', '')}{match['surname']}"

@@ -19,6 +19,7 @@ _FORMS = {
     9: ("сентябрь", "сентября", "сентябре"), 10: ("октябрь", "октября", "октябре"),
     11: ("ноябрь", "ноября", "ноябре"), 12: ("декабрь", "декабря", "декабре"),
 }
+MONTHS_GENITIVE = tuple(_FORMS[number][1] for number in range(1, 13))  # «15 февраля»
 MONTH_BY_NAME = {form: number for number, forms in _FORMS.items() for form in forms}
 
 DUE_PERIOD = re.compile(r"^\s*(?P<month>[А-Яа-яЁё]+)\s+(?P<year>\d{4})\s*(?:г\.?|года?)?\s*$")
