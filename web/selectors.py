@@ -194,10 +194,13 @@ def overdue_board(*, today: datetime.date) -> dict:
     last_sent: dict[int, datetime.datetime] = {}
     last_by_person: dict[int, datetime.datetime] = {}
     if tasks:
+        # Only reminders sent since the oldest of these tasks was created can be about them:
+        # the board does not read the whole history of the outbox.
         sent = OutboxMessage.objects.filter(
             status=OutboxStatus.SENT,
             kind=MessageKind.REMINDER,
             recipient_id__in={t.assignee_id for t in tasks},
+            sent_at__gte=min(t.created_at for t in tasks),
         ).only("recipient_id", "task_ids", "sent_at")
         for message in sent:
             previous = last_by_person.get(message.recipient_id)
