@@ -80,9 +80,12 @@ class PreparationTaskQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> PreparationTaskQuerySet:
         """Office staff and the department head see every task; anyone else only their own."""
-        if user.role in (Role.OFFICE_HEAD, Role.SECRETARY, Role.DEPARTMENT_HEAD) or user.is_superuser:
-            return self
-        return self.filter(assignee=user)
+        return self if sees_all_tasks(user) else self.filter(assignee=user)
+
+
+def sees_all_tasks(user) -> bool:
+    """The office staff and the department head follow everyone's preparation."""
+    return user.role in (Role.OFFICE_HEAD, Role.SECRETARY, Role.DEPARTMENT_HEAD) or user.is_superuser
 
 
 class PreparationTask(ConcurrentTransitionMixin, models.Model):

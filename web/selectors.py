@@ -41,10 +41,6 @@ TASK_FILTERS = {
 REVIEW_FILTER = ("review", _("Ждут проверки"))
 
 
-def sees_all_tasks(user: User) -> bool:
-    return user.role in (Role.OFFICE_HEAD, Role.SECRETARY, Role.DEPARTMENT_HEAD) or user.is_superuser
-
-
 def task_filters_for(user: User) -> dict[str, str]:
     filters = dict(TASK_FILTERS)
     if user.role == Role.OFFICE_HEAD:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import DomainError
 from tasks import services
-from tasks.models import TaskTransition
+from tasks.models import TaskTransition, sees_all_tasks
 
 from .. import selectors
 from ..forms import CommentForm, TaskResultForm, result_limits_text
@@ -46,7 +46,7 @@ def task_list(request):
     view = request.GET.get("show", "open")
     if view not in filters:
         view = "open"
-    may_see_everyone = selectors.sees_all_tasks(request.user)
+    may_see_everyone = sees_all_tasks(request.user)
     everyone = may_see_everyone and request.GET.get("scope") == "all"
     today = timezone.localdate()
     return render(
