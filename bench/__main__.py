@@ -7,7 +7,7 @@ print a table. Nothing here touches another database; the bench database is drop
    a bare Django view returning constant JSON on the same server (the ceiling; bench/urls.py).
 2. The reminder sweep (``tasks.reminders.reminders_plan``) at 10k, 100k and 1M tasks: time,
    SQL queries, peak memory growth, each in a process of its own (bench/sweep.py).
-3. Assignment (``tasks.services.tasks_assign``) for an approved plan of 1,000 items.
+3. Assignment (``tasks.assignment.tasks_assign``) for an approved plan of 1,000 items.
 4. bench/chase.py (the tasks app's own bench: planning and SMTP sending rates), unless
    ``--skip-chase``.
 
@@ -218,8 +218,8 @@ def assignment_bench(args) -> dict:
     from django.utils import timezone
 
     from bench import data
+    from tasks.assignment import tasks_assign
     from tasks.models import PreparationTask
-    from tasks.services import tasks_assign
 
     today = timezone.localdate()
     people = data.users_create(prefix="asg", count=400)

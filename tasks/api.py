@@ -24,7 +24,7 @@ from accounts.api import OFFICE_READ
 from accounts.models import Role
 from config.api_schema import error_responses, transition_action
 
-from . import selectors, services
+from . import selectors, transitions, uploads
 from .exceptions import TaskForbidden
 from .filters import TaskFilter
 from .models import PreparationTask, TaskEvent, TaskTransition
@@ -81,7 +81,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     transition_cancel = _task_action(TaskTransition.CANCEL)
 
     def perform_transition(self, obj, name: str, comment: str) -> None:
-        services.task_transition(task=obj, name=name, by=self.request.user, comment=comment)
+        transitions.task_transition(task=obj, name=name, by=self.request.user, comment=comment)
 
     def transition_response(self, obj):
         shown = self._shown(PreparationTask.objects.visible_to(self.request.user)).get(pk=obj.pk)
@@ -98,7 +98,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         body = TaskResultSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         task = self.get_object()
-        services.task_result_attach(
+        uploads.task_result_attach(
             task=task, by=request.user, file=body.validated_data.get("file"), text=body.validated_data.get("text")
         )
         return self.transition_response(task)

@@ -11,7 +11,7 @@ import logging
 
 from celery import shared_task
 
-from . import services
+from . import assignment, chase
 from .exceptions import OutboxConnectionError
 from .outbox import outbox_drain, outbox_release_stuck
 
@@ -25,7 +25,7 @@ def _day(value: str | None) -> datetime.date | None:
 @shared_task(name="tasks.assign_items", acks_late=True)
 def assign_items(item_ids: list[int]) -> int:
     """Assign the tasks of just-approved items, then send the notices."""
-    result = services.tasks_assign(item_ids=item_ids)
+    result = assignment.tasks_assign(item_ids=item_ids)
     if result.notices:
         drain_outbox.delay()
     return result.created
@@ -34,7 +34,7 @@ def assign_items(item_ids: list[int]) -> int:
 @shared_task(name="tasks.chase_daily", acks_late=True)
 def chase_daily(day: str | None = None) -> dict:
     """The daily schedule: assignment window and reminder planning, then the outbox drain."""
-    report = services.chase_run(day=_day(day), send=False)
+    report = chase.chase_run(day=_day(day), send=False)
     drain_outbox.delay()
     return {"created": report.assigned.created, "queued": report.reminders.queued}
 

@@ -159,7 +159,7 @@ class PreparationTask(ConcurrentTransitionMixin, models.Model):
     def has_result(self) -> bool:
         return bool(self.result_file) or bool(self.result_text.strip())
 
-    # Transitions are fired only by tasks.services.task_transition (checks, lock, history row).
+    # Transitions are fired only by tasks.transitions.task_transition (checks, lock, history row).
     @transition(field=state, source=TaskState.ASSIGNED, target=TaskState.IN_PROGRESS)
     def start(self) -> None:
         pass

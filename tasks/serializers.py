@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import PreparationTask, TaskEvent
-from .services import task_transitions_available
+from .transitions import task_transitions_available
 
 
 class TaskEventSerializer(serializers.ModelSerializer):

@@ -13,7 +13,7 @@ from approvals.models import ApprovalState
 from approvals.services import transition_fired
 from workflow.models import AgendaItem, Plan, Session
 
-from . import services
+from . import transitions
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,6 @@ def _assign_on_approval(sender, instance, to_state, **kwargs) -> None:
 def _follow_session(sender, instance, name, source, target, **kwargs) -> None:
     """Runs inside the session's transition (before its save, in its transaction)."""
     if name == "cancel":
-        services.tasks_cancel_for_session(session=instance)
+        transitions.tasks_cancel_for_session(session=instance)
     elif name in ("postpone", "schedule"):
-        services.tasks_reschedule_for_session(session=instance)
+        transitions.tasks_reschedule_for_session(session=instance)

@@ -226,7 +226,7 @@ def english_active():
 @pytest.fixture
 def december_tasks(approved_plan, settings):
     """The seed plan's December tasks, assigned on 20 November 2023."""
-    from tasks.services import tasks_assign
+    from tasks.assignment import tasks_assign
 
     settings.TASKS_DUE_DAYS_BEFORE = 10
     settings.TASKS_ASSIGN_WINDOW_DAYS = 60

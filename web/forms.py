@@ -8,7 +8,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from tasks.services import RESULT_EXTENSIONS
+from tasks.uploads import RESULT_EXTENSIONS
 
 
 def result_accept_attribute() -> str:

@@ -24,7 +24,7 @@ from tasks.models import (
     TaskEvent,
     TaskState,
 )
-from tasks.services import task_transitions_available
+from tasks.transitions import task_transitions_available
 from workflow.models import AgendaItem, Plan, Responsibility, Session
 from workflow.serializers import attach_tree
 from workflow.visibility import items_visible, plans_visible

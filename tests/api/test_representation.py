@@ -16,7 +16,8 @@ from rest_framework import serializers
 from approvals.services import transition_fire
 from tasks.models import PreparationTask, TaskKind, TaskState
 from tasks.serializers import TaskSerializer
-from tasks.services import task_result_attach, task_transition
+from tasks.transitions import task_transition
+from tasks.uploads import task_result_attach
 from workflow import edit_services
 from workflow.models import AgendaItem, Plan, Project, Responsibility, Session
 from workflow.serializers import AgendaItemNodeSerializer, SessionNodeSerializer, attach_tree

@@ -123,8 +123,8 @@ def test_single_session_ics(approved_plan):
 
 @pytest.mark.django_db
 def test_feed_has_the_persons_own_task_deadlines(approved_plan, office_head, responsible):
+    from tasks.assignment import tasks_assign
     from tasks.models import PreparationTask
-    from tasks.services import tasks_assign
 
     tasks_assign(today=datetime.date(2023, 12, 1))
     own = list(PreparationTask.objects.filter(assignee=responsible))

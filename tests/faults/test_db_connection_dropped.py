@@ -16,7 +16,7 @@ from django.db.models.signals import post_save
 from approvals.models import Decision
 from approvals.services import transition_fire
 from tasks.models import PreparationTask, TaskEvent, TaskKind
-from tasks.services import task_transition
+from tasks.transitions import task_transition
 from tests.factories import make_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]

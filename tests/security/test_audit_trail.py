@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 
 from approvals.models import Decision
 from tasks.models import TaskEvent
-from tasks.services import task_transition
+from tasks.transitions import task_transition
 from tests.factories import make_user
 from tests.security.conftest import page_client
 

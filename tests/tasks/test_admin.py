@@ -45,7 +45,7 @@ def _outbox_row(recipient, status: str):
 
 def test_no_one_deletes_a_task_or_its_history_in_the_admin(admin_client_, make_task, responsible):
     from tasks.models import PreparationTask, TaskEvent
-    from tasks.services import task_transition
+    from tasks.transitions import task_transition
 
     task = make_task(responsible, D(2031, 3, 10))
     event = task_transition(task=task, name="start", by=responsible)

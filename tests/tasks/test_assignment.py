@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
+from tasks.assignment import tasks_assign
 from tasks.models import MessageKind, OutboxMessage, PreparationTask, TaskEvent, TaskKind, TaskState
-from tasks.services import tasks_assign
 from tests.factories import make_plan, make_user
 from tests.tasks.conftest import approve
 from workflow.models import Project, Responsibility

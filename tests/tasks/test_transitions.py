@@ -6,9 +6,11 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tasks.assignment import tasks_assign
 from tasks.exceptions import TaskError
 from tasks.models import PreparationTask, TaskEvent, TaskState
-from tasks.services import task_result_attach, task_transition, task_transitions_available, tasks_assign
+from tasks.transitions import task_transition, task_transitions_available
+from tasks.uploads import task_result_attach
 
 D = datetime.date
 

@@ -8,7 +8,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tasks.exceptions import TaskError
-from tasks.services import task_result_attach
+from tasks.uploads import task_result_attach
 from tests.tasks.uploads import EXE, GENUINE, JPEG, PNG, docx_bytes, ooxml_bytes, opendocument_bytes, zip_bytes
 
 pytestmark = pytest.mark.django_db

@@ -38,8 +38,8 @@ def login():
 @pytest.fixture
 def december_tasks(frozen, approved_plan, settings):
     """The tasks the rules create for the December session (due 1 December 2023)."""
+    from tasks.assignment import tasks_assign
     from tasks.models import PreparationTask
-    from tasks.services import tasks_assign
 
     settings.TASKS_DUE_DAYS_BEFORE = 10
     settings.TASKS_ASSIGN_WINDOW_DAYS = 60

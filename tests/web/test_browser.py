@@ -11,8 +11,8 @@ import pytest
 
 from approvals.models import ApprovalState
 from approvals.services import transition_fire
+from tasks.assignment import tasks_assign
 from tasks.models import MessageKind, OutboxMessage, PreparationTask, TaskState
-from tasks.services import tasks_assign
 from tests.factories import PASSWORD, make_plan
 from workflow.models import Plan
 

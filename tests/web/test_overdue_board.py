@@ -6,7 +6,8 @@ import time_machine
 
 from tasks.outbox import outbox_drain
 from tasks.reminders import reminders_plan
-from tasks.services import task_result_attach, task_transition
+from tasks.transitions import task_transition
+from tasks.uploads import task_result_attach
 
 from .conftest import NOW
 

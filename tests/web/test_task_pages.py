@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tasks.models import MessageKind, OutboxMessage, PreparationTask, TaskEvent, TaskState
-from tasks.services import task_result_attach, task_transition
+from tasks.transitions import task_transition
+from tasks.uploads import task_result_attach
 from tests.tasks.uploads import docx_bytes
 
 from .conftest import NOW

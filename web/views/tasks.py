@@ -1,4 +1,4 @@
-"""«Мои задачи» and the task page: reads from ``web.selectors``, writes through ``tasks.services``."""
+"""«Мои задачи» and the task page: reads from ``web.selectors``, writes through the ``tasks`` services."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import DomainError
-from tasks import services
+from tasks import transitions, uploads
 from tasks.models import TaskTransition, sees_all_tasks
 
 from .. import selectors
@@ -100,7 +100,7 @@ def task_result(request, pk: int):
         return HttpResponseRedirect(back)
     text = form.cleaned_data["text"]
     try:
-        services.task_result_attach(
+        uploads.task_result_attach(
             task=task, by=request.user, file=form.cleaned_data["file"] or None, text=text if text.strip() else None
         )
     except DomainError as exc:
@@ -119,7 +119,7 @@ def task_transition(request, pk: int):
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
-        services.task_transition(task=task, name=name, by=request.user, comment=comment)
+        transitions.task_transition(task=task, name=name, by=request.user, comment=comment)
     except DomainError as exc:
         return refusal_response(request, exc, back=back)
     messages.success(request, DONE_MESSAGES.get(name) or _("Готово."))

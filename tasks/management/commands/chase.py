@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tasks.services import chase_run
+from tasks.chase import chase_run
 
 
 class Command(BaseCommand):

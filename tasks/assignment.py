@@ -1,0 +1,126 @@
+"""Assignment: creating the tasks the rules call for, with their history rows and notices."""
+
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import rules, selectors
+from .models import (
+    MessageKind,
+    OutboxMessage,
+    PreparationTask,
+    TaskEvent,
+    TaskState,
+    TaskTransition,
+)
+from .outbox import message_render, outbox_messages_add, task_url
+
+logger = logging.getLogger(__name__)
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_NAME = "Система"
+
+@dataclass
+class AssignResult:
+    created: int = 0
+    notices: int = 0
+    task_ids: list[int] = field(default_factory=list)
+
+
+def _assignment_notices(tasks: list[PreparationTask], *, day: datetime.date) -> list[OutboxMessage]:
+    by_person: dict[int, list[PreparationTask]] = defaultdict(list)
+    for task in tasks:
+        by_person[task.assignee_id].append(task)
+    messages = []
+    for person_tasks in by_person.values():
+        person = person_tasks[0].assignee
+        if not person.email:
+            logger.warning("No e-mail for %s: assignment notice not sent", person)
+            continue
+        subject, text, html = message_render(
+            template="assigned",
+            context={"person": person, "tasks": [{"task": t, "url": task_url(t.pk)} for t in person_tasks]},
+        )
+        messages.append(
+            OutboxMessage(
+                recipient=person,
+                to_email=person.email,
+                kind=MessageKind.ASSIGNED,
+                day=day,
+                key=f"task:{min(t.pk for t in person_tasks)}",
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                task_ids=sorted(t.pk for t in person_tasks),
+            )
+        )
+    return messages
+
+
+def tasks_assign(*, today: datetime.date | None = None, item_ids: list[int] | None = None) -> AssignResult:
+    """Create the tasks the rules call for (approved items, sessions in the preparation window)
+    and their assignment e-mails, in one transaction.
+
+    Idempotent by the unique constraint (item, assignee, kind_key): rows that exist are skipped
+    by the database itself, so two workers at once create each task once. The new tasks are
+    those not yet notified; they are locked, get their history row and one notice per person.
+    """
+    today = today or timezone.localdate()
+    items = selectors.items_for_assignment(today=today, item_ids=item_ids)
+    now = timezone.now()
+    specs = [spec for item in items for spec in rules.item_task_specs(item)]
+    if not specs:
+        return AssignResult()
+    sessions = {item.session_id: item.session for item in items}
+    due = {sid: rules.due_date_for(session_date=s.expected_date, today=today) for sid, s in sessions.items()}
+    with transaction.atomic():
+        PreparationTask.objects.bulk_create(
+            [
+                PreparationTask(
+                    item_id=spec.item_id,
+                    session_id=spec.session_id,
+                    project_id=spec.project_id,
+                    assignee_id=spec.assignee_id,
+                    kind=spec.kind,
+                    kind_key=spec.kind_key,
+                    title=spec.title,
+                    due_date=due[spec.session_id],
+                    created_at=now,
+                )
+                for spec in specs
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+        new_tasks = list(
+            PreparationTask.objects.select_for_update(of=("self",))
+            .filter(item_id__in={spec.item_id for spec in specs}, assignment_notified_at__isnull=True)
+            .select_related("assignee", "session")
+            .order_by("id")
+        )
+        if not new_tasks:
+            return AssignResult()
+        TaskEvent.objects.bulk_create(
+            TaskEvent(
+                task=task,
+                transition=TaskTransition.ASSIGN,
+                from_state="",
+                to_state=TaskState.ASSIGNED,
+                actor=None,
+                actor_name=SYSTEM_NAME,
+                created_at=now,
+            )
+            for task in new_tasks
+        )
+        notices = _assignment_notices(new_tasks, day=today)
+        outbox_messages_add(messages=notices)
+        PreparationTask.objects.filter(pk__in=[t.pk for t in new_tasks]).update(assignment_notified_at=now)
+    logger.info("Assigned %s preparation tasks (%s notices)", len(new_tasks), len(notices))
+    return AssignResult(created=len(new_tasks), notices=len(notices), task_ids=[t.pk for t in new_tasks])
+
+

@@ -1,0 +1,32 @@
+"""The daily chase: what the schedule runs, as one plain function."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from .assignment import AssignResult, tasks_assign
+from .outbox import DrainResult, outbox_drain, outbox_release_stuck
+
+
+@dataclass
+class ChaseReport:
+    day: datetime.date
+    assigned: AssignResult
+    reminders: object
+    released: int = 0
+    drained: DrainResult | None = None
+
+
+def chase_run(*, day: datetime.date | None = None, send: bool = True) -> ChaseReport:
+    """What the daily schedule runs, as of ``day``: assignment for the sessions entering the
+    preparation window, reminder and escalation planning into the outbox, then (``send``)
+    draining the outbox. Safe to run any number of times: every step is idempotent."""
+    from .reminders import reminders_plan
+
+    day = day or timezone.localdate()
+    report = ChaseReport(day=day, assigned=tasks_assign(today=day), reminders=reminders_plan(day=day))
+    if send:
+        report.released = outbox_release_stuck()
+        report.drained = outbox_drain()
+    return report
