@@ -3,9 +3,9 @@
 draft --submit--> submitted --agree--> agreed --approve--> approved --archive--> archived
 submitted/agreed --return(comment)--> draft
 
-The state field is a protected FSM field: it changes only through the transition methods
-below, and those are fired only by ``approvals.services.transition_fire``, which checks the
-caller, locks the row, saves and writes the decision in one transaction.
+Declared once (``APPROVAL``) for the transition kernel (``lifecycle.kernel``): who may fire
+what lives here and nowhere else; ``lifecycle.kernel.fire`` checks the caller, locks the row,
+saves and writes the decision in one transaction.
 This app knows nothing about sessions or tasks.
 """
 
@@ -17,9 +17,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Role
+from lifecycle.kernel import Lifecycle, Log, Roles, Transition
+from lifecycle.models import AppendOnlyModel, AppendOnlyQuerySet
 
 
 class ApprovalState(models.TextChoices):
@@ -38,117 +39,66 @@ class TransitionName(models.TextChoices):
     ARCHIVE = "archive", _("Перенести в архив")
 
 
-# Who may fire a transition, by the state it leaves. A return from "submitted" is the office
-# head's; from "agreed" it is the department head's (the one who would otherwise approve).
-TRANSITION_ROLES: dict[str, dict[str, frozenset[str]]] = {
-    TransitionName.SUBMIT: {ApprovalState.DRAFT: frozenset({Role.SECRETARY, Role.OFFICE_HEAD})},
-    TransitionName.AGREE: {ApprovalState.SUBMITTED: frozenset({Role.OFFICE_HEAD})},
-    TransitionName.APPROVE: {ApprovalState.AGREED: frozenset({Role.DEPARTMENT_HEAD})},
-    TransitionName.RETURN: {
-        ApprovalState.SUBMITTED: frozenset({Role.OFFICE_HEAD}),
-        ApprovalState.AGREED: frozenset({Role.DEPARTMENT_HEAD}),
-    },
-    TransitionName.ARCHIVE: {ApprovalState.APPROVED: frozenset({Role.OFFICE_HEAD, Role.DEPARTMENT_HEAD})},
-}
-
-COMMENT_REQUIRED = frozenset({TransitionName.RETURN})
+def _roles(**by_state) -> Roles:
+    return Roles({ApprovalState(state): frozenset(roles) for state, roles in by_state.items()})
 
 
-def role_may_fire(user, name: str, state: str | None = None) -> bool:
-    """Whether ``user``'s role may fire ``name`` (from ``state``, or from any state)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    by_state = TRANSITION_ROLES.get(name, {})
-    if state is not None:
-        return user.role in by_state.get(state, frozenset())
-    return any(user.role in roles for roles in by_state.values())
+# The approval life cycle, declared once. Who may fire what, by the state it leaves: a return
+# from "submitted" is the office head's; from "agreed" it is the department head's (the one who
+# would otherwise approve). Superusers get no bypass: a decision is always made in a role.
+APPROVAL = Lifecycle(
+    name="approval",
+    states=ApprovalState,
+    initial=ApprovalState.DRAFT,
+    log=lambda: Log(model=Decision, link=_decision_link),
+    transitions=(
+        Transition(
+            TransitionName.SUBMIT, TransitionName.SUBMIT.label, (ApprovalState.DRAFT,), ApprovalState.SUBMITTED,
+            _roles(draft={Role.SECRETARY, Role.OFFICE_HEAD}),
+            description="Черновик → «На согласовании». Секретарь или руководитель Проектного офиса.",
+        ),
+        Transition(
+            TransitionName.AGREE, TransitionName.AGREE.label, (ApprovalState.SUBMITTED,), ApprovalState.AGREED,
+            _roles(submitted={Role.OFFICE_HEAD}),
+            description="«На согласовании» → «Согласовано». Руководитель Проектного офиса.",
+        ),
+        Transition(
+            TransitionName.APPROVE, TransitionName.APPROVE.label, (ApprovalState.AGREED,), ApprovalState.APPROVED,
+            _roles(agreed={Role.DEPARTMENT_HEAD}),
+            description="«Согласовано» → «Утверждено». Руководитель департамента.",
+        ),
+        Transition(
+            TransitionName.RETURN, TransitionName.RETURN.label, (ApprovalState.SUBMITTED, ApprovalState.AGREED),
+            ApprovalState.DRAFT, _roles(submitted={Role.OFFICE_HEAD}, agreed={Role.DEPARTMENT_HEAD}),
+            comment_required=True,
+            description="«На согласовании» или «Согласовано» → черновик, с обязательным комментарием. Из «На "
+            "согласовании» — руководитель Проектного офиса, из «Согласовано» — руководитель департамента.",
+        ),
+        Transition(
+            TransitionName.ARCHIVE, TransitionName.ARCHIVE.label, (ApprovalState.APPROVED,), ApprovalState.ARCHIVED,
+            _roles(approved={Role.OFFICE_HEAD, Role.DEPARTMENT_HEAD}),
+            description="«Утверждено» → «В архиве». Руководитель Проектного офиса или департамента.",
+        ),
+    ),
+)
 
 
-def _permission(name: str):
-    def check(instance, user) -> bool:
-        return role_may_fire(user, name, instance.state)
-
-    return check
+def _decision_link(obj) -> dict:
+    return {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk}
 
 
-class ApprovalLifecycle(ConcurrentTransitionMixin, models.Model):
-    """Abstract base: a protected approval state and its transitions.
-
-    Subclasses may override ``approval_blocker`` (why the object cannot move on its own now)
-    and ``after_transition`` (what moves along with it, inside the same transaction).
-    """
-
-    state = FSMField(
-        _("состояние"),
-        default=ApprovalState.DRAFT,
-        choices=ApprovalState.choices,
-        protected=True,
-        db_index=True,
-    )
-
-    class Meta:
-        abstract = True
-
-    # The method names are internal; the public names are TransitionName values.
-    @transition(field=state, source=ApprovalState.DRAFT, target=ApprovalState.SUBMITTED,
-                permission=_permission(TransitionName.SUBMIT))
-    def submit(self) -> None:
-        """Send the draft for agreement."""
-
-    @transition(field=state, source=ApprovalState.SUBMITTED, target=ApprovalState.AGREED,
-                permission=_permission(TransitionName.AGREE))
-    def agree(self) -> None:
-        """The office head agrees (Согласовано)."""
-
-    @transition(field=state, source=ApprovalState.AGREED, target=ApprovalState.APPROVED,
-                permission=_permission(TransitionName.APPROVE))
-    def approve(self) -> None:
-        """The department head approves (Утверждаю)."""
-
-    @transition(field=state, source=[ApprovalState.SUBMITTED, ApprovalState.AGREED],
-                target=ApprovalState.DRAFT, permission=_permission(TransitionName.RETURN))
-    def return_for_revision(self) -> None:
-        """Back to draft, always with a comment."""
-
-    @transition(field=state, source=ApprovalState.APPROVED, target=ApprovalState.ARCHIVED,
-                permission=_permission(TransitionName.ARCHIVE))
-    def archive(self) -> None:
-        """The year is closed."""
-
-    TRANSITION_METHODS = {
-        TransitionName.SUBMIT: "submit",
-        TransitionName.AGREE: "agree",
-        TransitionName.APPROVE: "approve",
-        TransitionName.RETURN: "return_for_revision",
-        TransitionName.ARCHIVE: "archive",
-    }
-
-    def approval_blocker(self, name: str) -> str | None:
-        """A reason, in Russian, why ``name`` cannot be fired on this object now, or None."""
-        return None
-
-    def after_transition(self, *, name: str, from_state: str, decision: Decision, by) -> None:
-        """Hook run inside the transition's transaction, after the decision row is written."""
-
-    @property
-    def state_display(self) -> str:
-        return str(ApprovalState(self.state).label)
+# The abstract base of every model with the approval life cycle (plans and agenda items): the
+# protected state field and the FSM methods, made from the declaration above. A model may set
+# ``lifecycle = APPROVAL.but(conditions=…, cascade=…)`` for its own rules and what moves with it.
+ApprovalLifecycle = APPROVAL.model_base(module=__name__, verbose_name=_("состояние"), name="ApprovalLifecycle")
 
 
-class DecisionQuerySet(models.QuerySet):
-    """Append-only: no bulk update or delete through the ORM."""
-
-    def update(self, **kwargs):
-        raise PermissionError("Decisions are append-only.")
-
-    def delete(self):
-        raise PermissionError("Decisions are append-only.")
-
+class DecisionQuerySet(AppendOnlyQuerySet):
     def for_object(self, obj) -> DecisionQuerySet:
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 
 
-class Decision(models.Model):
+class Decision(AppendOnlyModel):
     """One row of the approval sheet (лист согласования): who decided what, when, and why."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
@@ -184,11 +134,3 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_transition_display()}: {self.actor_name} ({timezone.localtime(self.created_at):%d.%m.%Y %H:%M})"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise PermissionError("Decisions are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Decisions are append-only.")

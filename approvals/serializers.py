@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import ApprovalState, Decision, TransitionName
-from .services import transitions_available
+from lifecycle.api import available_transitions_field
+
+from .models import APPROVAL, ApprovalState, Decision
 
 # The schema lists these as plain values (no labels); named in SPECTACULAR_SETTINGS.
-AVAILABLE_TRANSITIONS = list(TransitionName.values)
-
-
-class AvailableTransitionsField(serializers.ReadOnlyField):
-    """The transitions the requesting user may fire on the object right now."""
-
-    def __init__(self, **kwargs):
-        kwargs["source"] = "*"
-        kwargs.setdefault("help_text", "Действия, которые текущий пользователь может выполнить сейчас.")
-        super().__init__(**kwargs)
-
-    def to_representation(self, obj):
-        request = self.context.get("request")
-        return transitions_available(obj=obj, user=request.user if request else None)
-
-
-extend_schema_field({"type": "array", "items": {"type": "string", "enum": AVAILABLE_TRANSITIONS}})(
-    AvailableTransitionsField
-)
+AVAILABLE_TRANSITIONS = APPROVAL.names()
 
 
 class ApprovalStateMixin(serializers.Serializer):
@@ -35,7 +17,7 @@ class ApprovalStateMixin(serializers.Serializer):
 
     state = serializers.ChoiceField(choices=ApprovalState.choices, read_only=True)
     state_display = serializers.CharField(read_only=True)
-    available_transitions = AvailableTransitionsField()
+    available_transitions = available_transitions_field(APPROVAL)
 
 
 class DecisionSerializer(serializers.ModelSerializer):

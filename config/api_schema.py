@@ -1,4 +1,4 @@
-"""What every API of the project shares: the error body, the schema class and transition actions.
+"""What every API of the project shares: the error body and the schema class.
 
 * ``ErrorSerializer`` documents the one error shape of ``config.api_errors``.
 * ``AutoSchema`` adds the error responses a view can give (401/403/404 when signed in, 400 on
@@ -6,18 +6,16 @@
   operation that does not declare them itself, each with a Russian example. So the schema is
   complete without repeating the same decorator on every view, and a schema-driven fuzzer
   (schemathesis) finds every status code the API really returns documented.
-* ``transition_action`` builds a ``POST /…/{id}/<name>/`` action with body ``{"comment": …}``
-  that calls the viewset's ``perform_transition(obj, name, comment)``; the approvals API and
-  the tasks API both use it.
+* Transition actions are made by ``lifecycle.api.transition_actions`` from each life cycle's
+  declaration.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
-from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 
 
@@ -128,52 +126,3 @@ class AutoSchema(SpectacularAutoSchema):
             if str(status) not in responses:
                 responses[str(status)] = self._get_response_for_code(error_response(status), str(status))
         return responses
-
-
-class TransitionCommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=4000,
-        help_text=_("Комментарий к решению; обязателен при возврате на доработку."),
-    )
-
-
-COMMENT_EXAMPLES = [
-    OpenApiExample("Без комментария", value={"comment": ""}, request_only=True),
-    OpenApiExample(
-        "Возврат на доработку",
-        value={"comment": "Уточните сроки и ответственных по пункту 3."},
-        request_only=True,
-    ),
-]
-
-
-def transition_action(name: str, *, summary: str, description: str, response, detail: bool = True):
-    """A ``POST {id}/<name>/`` action firing transition ``name`` through ``perform_transition``.
-
-    The viewset defines ``perform_transition(obj, name, comment)``, which raises the app's
-    DomainError on refusal and returns nothing; the action answers with the object as
-    ``get_object`` now sees it, serialized by the viewset's serializer.
-    """
-
-    def fire(self, request, pk=None):
-        body = TransitionCommentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        obj = self.get_object()
-        self.perform_transition(obj, name, body.validated_data["comment"])
-        return self.transition_response(obj)
-
-    fire.__name__ = f"transition_{name}"
-    # Every role may try: the service answers 403 for the wrong role (see accounts.api).
-    fire.role_checked_by_service = True
-    fire.__doc__ = description
-    fire = action(detail=detail, methods=["post"], url_path=name, url_name=name)(fire)
-    return extend_schema(
-        summary=str(summary),
-        description=str(description),
-        request=TransitionCommentSerializer,
-        responses={200: response, **error_responses(400, 403, 404, 409)},
-        examples=COMMENT_EXAMPLES,
-    )(fire)

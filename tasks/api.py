@@ -22,34 +22,22 @@ from rest_framework.response import Response
 
 from accounts.api import OFFICE_READ
 from accounts.models import Role
-from config.api_schema import error_responses, transition_action
+from config.api_schema import error_responses
+from lifecycle.api import transition_actions
 
-from . import selectors, transitions, uploads
+from . import selectors, uploads
 from .exceptions import TaskForbidden
 from .filters import TaskFilter
-from .models import PreparationTask, TaskEvent, TaskTransition
+from .lifecycle import TASK
+from .models import PreparationTask, TaskEvent
 from .serializers import OverdueSummarySerializer, TaskResultSerializer, TaskSerializer
-
-_DESCRIPTIONS = {
-    TaskTransition.START: "«Назначена» → «В работе». Исполнитель задачи.",
-    TaskTransition.SUBMIT: "«В работе» → «На проверке»; нужен приложенный результат. Исполнитель задачи.",
-    TaskTransition.ACCEPT: "«На проверке» → «Принята». Руководитель Проектного офиса.",
-    TaskTransition.RETURN: "«На проверке» → «В работе», с обязательным комментарием. Руководитель Проектного офиса.",
-    TaskTransition.CANCEL: "Открытая задача → «Отменена». Руководитель Проектного офиса.",
-}
-
-
-def _task_action(name: str):
-    return transition_action(
-        name, summary=f"{TaskTransition(name).label}: задача", description=_DESCRIPTIONS[name], response=TaskSerializer
-    )
 
 
 @extend_schema_view(
     list=extend_schema(summary="Задачи подготовки", description=__doc__),
     retrieve=extend_schema(summary="Задача подготовки"),
 )
-class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+class TaskViewSet(transition_actions(TASK, what="задача", response=TaskSerializer), viewsets.ReadOnlyModelViewSet):
     serializer_class = TaskSerializer
     permission_classes = OFFICE_READ
     filterset_class = TaskFilter
@@ -58,7 +46,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 
     # Actions that change the row: the service locks and re-reads it, and the answer is read
     # afresh (transition_response), so finding the task needs neither its joins nor its history.
-    _CHANGING_ACTIONS = frozenset({*(f"transition_{name}" for name in PreparationTask.TRANSITION_METHODS), "result"})
+    _CHANGING_ACTIONS = frozenset({*(f"transition_{name}" for name in TASK.names()), "result"})
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -73,15 +61,6 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("session", "assignee")
             .prefetch_related(Prefetch("events", queryset=TaskEvent.objects.order_by("created_at", "id")))
         )
-
-    transition_start = _task_action(TaskTransition.START)
-    transition_submit = _task_action(TaskTransition.SUBMIT)
-    transition_accept = _task_action(TaskTransition.ACCEPT)
-    transition_return = _task_action(TaskTransition.RETURN)
-    transition_cancel = _task_action(TaskTransition.CANCEL)
-
-    def perform_transition(self, obj, name: str, comment: str) -> None:
-        transitions.task_transition(task=obj, name=name, by=self.request.user, comment=comment)
 
     def transition_response(self, obj):
         shown = self._shown(PreparationTask.objects.visible_to(self.request.user)).get(pk=obj.pk)

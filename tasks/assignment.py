@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from lifecycle.kernel import SYSTEM_NAME
+
 from . import rules, selectors
 from .models import (
     MessageKind,
@@ -23,7 +25,6 @@ logger = logging.getLogger(__name__)
 
 logger = logging.getLogger(__name__)
 
-SYSTEM_NAME = "Система"
 
 @dataclass
 class AssignResult:

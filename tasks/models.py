@@ -1,9 +1,7 @@
 """Preparation tasks, their history, the reminder policy and the e-mail outbox.
 
-assigned --start--> in_progress --submit(result)--> submitted --accept--> done
-submitted --return(comment)--> in_progress          any open --cancel--> cancelled
-
-"Overdue" is derived (``PreparationTaskQuerySet.overdue``), never stored.
+The life cycle is declared in ``tasks.lifecycle``; "overdue" is derived
+(``PreparationTaskQuerySet.overdue``), never stored.
 """
 
 from __future__ import annotations
@@ -15,44 +13,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Role
+from lifecycle.models import AppendOnlyModel, AppendOnlyQuerySet
 
-
-class TaskState(models.TextChoices):
-    ASSIGNED = "assigned", _("Назначена")
-    IN_PROGRESS = "in_progress", _("В работе")
-    SUBMITTED = "submitted", _("На проверке")
-    DONE = "done", _("Принята")
-    CANCELLED = "cancelled", _("Отменена")
-
-
-# Open: may still be cancelled or rescheduled. Pending: waiting for the assignee, so it can be
-# late and is reminded about; a submitted task waits for the office head, not for the assignee.
-OPEN_STATES = (TaskState.ASSIGNED, TaskState.IN_PROGRESS, TaskState.SUBMITTED)
-PENDING_STATES = (TaskState.ASSIGNED, TaskState.IN_PROGRESS)
+from .lifecycle import OPEN_STATES, PENDING_STATES, TASK, TaskState, TaskTransition
 
 
 class TaskKind(models.TextChoices):
     PROJECT_REPORT = "project_report", _("Отчёт по проекту")
     ITEM_PREPARATION = "item_preparation", _("Подготовка вопроса повестки")
-
-
-class TaskTransition(models.TextChoices):
-    ASSIGN = "assign", _("Назначить")
-    START = "start", _("Взять в работу")
-    SUBMIT = "submit", _("Сдать результат")
-    ACCEPT = "accept", _("Принять")
-    RETURN = "return", _("Вернуть на доработку")
-    CANCEL = "cancel", _("Отменить")
-    RESCHEDULE = "reschedule", _("Перенести срок")
-
-
-# Who may fire a transition: the assignee or the office head (checked in services).
-ASSIGNEE_TRANSITIONS = frozenset({TaskTransition.START, TaskTransition.SUBMIT})
-OFFICE_HEAD_TRANSITIONS = frozenset({TaskTransition.ACCEPT, TaskTransition.RETURN, TaskTransition.CANCEL})
-COMMENT_REQUIRED = frozenset({TaskTransition.RETURN})
 
 
 class PreparationTaskQuerySet(models.QuerySet):
@@ -88,7 +58,10 @@ def sees_all_tasks(user) -> bool:
     return user.role in (Role.OFFICE_HEAD, Role.SECRETARY, Role.DEPARTMENT_HEAD) or user.is_superuser
 
 
-class PreparationTask(ConcurrentTransitionMixin, models.Model):
+TaskLifecycle = TASK.model_base(module=__name__, verbose_name=_("состояние"), name="TaskLifecycle")
+
+
+class PreparationTask(TaskLifecycle):
     """Поручение: prepare a report or an agenda question before a session."""
 
     item = models.ForeignKey(
@@ -117,9 +90,6 @@ class PreparationTask(ConcurrentTransitionMixin, models.Model):
     kind_key = models.CharField(_("ключ вида"), max_length=40, editable=False)
     title = models.TextField(_("задача"))
     due_date = models.DateField(_("срок"), db_index=True)
-    state = FSMField(
-        _("состояние"), default=TaskState.ASSIGNED, choices=TaskState.choices, protected=True, db_index=True
-    )
     result_file = models.FileField(_("файл результата"), upload_to="tasks/results/%Y/%m/", blank=True)
     result_text = models.TextField(_("текст результата"), blank=True)
     assignment_notified_at = models.DateTimeField(_("уведомление о назначении"), null=True, blank=True)
@@ -159,47 +129,12 @@ class PreparationTask(ConcurrentTransitionMixin, models.Model):
     def has_result(self) -> bool:
         return bool(self.result_file) or bool(self.result_text.strip())
 
-    # Transitions are fired only by tasks.transitions.task_transition (checks, lock, history row).
-    @transition(field=state, source=TaskState.ASSIGNED, target=TaskState.IN_PROGRESS)
-    def start(self) -> None:
-        pass
 
-    @transition(field=state, source=TaskState.IN_PROGRESS, target=TaskState.SUBMITTED)
-    def submit(self) -> None:
-        pass
-
-    @transition(field=state, source=TaskState.SUBMITTED, target=TaskState.DONE)
-    def accept(self) -> None:
-        pass
-
-    @transition(field=state, source=TaskState.SUBMITTED, target=TaskState.IN_PROGRESS)
-    def return_for_revision(self) -> None:
-        pass
-
-    @transition(field=state, source=list(OPEN_STATES), target=TaskState.CANCELLED)
-    def cancel(self) -> None:
-        pass
-
-    TRANSITION_METHODS = {
-        TaskTransition.START: "start",
-        TaskTransition.SUBMIT: "submit",
-        TaskTransition.ACCEPT: "accept",
-        TaskTransition.RETURN: "return_for_revision",
-        TaskTransition.CANCEL: "cancel",
-    }
+class TaskEventQuerySet(AppendOnlyQuerySet):
+    pass
 
 
-class TaskEventQuerySet(models.QuerySet):
-    """Append-only: no bulk update or delete through the ORM."""
-
-    def update(self, **kwargs):
-        raise PermissionError("Task events are append-only.")
-
-    def delete(self):
-        raise PermissionError("Task events are append-only.")
-
-
-class TaskEvent(models.Model):
+class TaskEvent(AppendOnlyModel):
     """One row of a task's history: who did what, in which position, when, and why."""
 
     task = models.ForeignKey(PreparationTask, on_delete=models.CASCADE, related_name="events")
@@ -229,14 +164,6 @@ class TaskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_transition_display()}: {self.actor_name}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise PermissionError("Task events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Task events are append-only.")
 
 
 class ReminderPolicy(models.Model):

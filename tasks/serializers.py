@@ -2,8 +2,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lifecycle.kernel import available
+
 from .models import PreparationTask, TaskEvent
-from .transitions import task_transitions_available
 
 
 class TaskEventSerializer(serializers.ModelSerializer):
@@ -66,7 +67,7 @@ class TaskSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_transitions(self, obj) -> list[str]:
         request = self.context.get("request")
-        return task_transitions_available(task=obj, user=request.user) if request else []
+        return available(obj=obj, user=request.user) if request else []
 
     def _display(self, name: str, value: str) -> str:
         """``get_<name>_display()``, translated once per value for the whole response."""

@@ -1,4 +1,5 @@
-"""What moves tasks from the outside: approvals (assign) and session changes (move/cancel)."""
+"""What moves tasks: approvals (assign), session changes (move/cancel), and the notices of their
+own transitions — all answers to the kernel's one ``transition_fired`` signal."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from functools import partial
 
 from django.db import transaction
 from django.dispatch import receiver
-from django_fsm.signals import post_transition
 
 from approvals.models import ApprovalState
-from approvals.services import transition_fired
+from lifecycle.kernel import transition_fired
 from workflow.models import AgendaItem, Plan, Session
 
 from . import transitions
+from .models import PreparationTask
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +46,15 @@ def _assign_on_approval(sender, instance, to_state, **kwargs) -> None:
         transaction.on_commit(partial(assignment_enqueue, item_ids))
 
 
-@receiver(post_transition, sender=Session, dispatch_uid="tasks_follow_session")
-def _follow_session(sender, instance, name, source, target, **kwargs) -> None:
-    """Runs inside the session's transition (before its save, in its transaction)."""
+@receiver(transition_fired, sender=Session, dispatch_uid="tasks_follow_session")
+def _follow_session(sender, instance, name, by, **kwargs) -> None:
+    """Runs inside the session's transition, after its save and history row."""
     if name == "cancel":
-        transitions.tasks_cancel_for_session(session=instance)
+        transitions.tasks_cancel_for_session(session=instance, by=by)
     elif name in ("postpone", "schedule"):
-        transitions.tasks_reschedule_for_session(session=instance)
+        transitions.tasks_reschedule_for_session(session=instance, by=by)
+
+
+@receiver(transition_fired, sender=PreparationTask, dispatch_uid="tasks_change_notice")
+def _notify_assignee(sender, instance, log, **kwargs) -> None:
+    transitions.task_change_notify(task=instance, event=log)

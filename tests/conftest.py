@@ -115,8 +115,8 @@ def seed_plan(db, personas, responsible2, seed_bytes):
 @pytest.fixture
 def approved_plan(seed_plan, secretary, office_head, department_head):
     """The seed plan taken through submit → agree → approve."""
-    from approvals.services import transition_fire
+    from lifecycle.kernel import fire
 
     for name, by in (("submit", secretary), ("agree", office_head), ("approve", department_head)):
-        transition_fire(obj=seed_plan, name=name, by=by)
+        fire(obj=seed_plan, name=name, by=by)
     return seed_plan

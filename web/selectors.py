@@ -13,8 +13,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from approvals.models import COMMENT_REQUIRED, Decision, TransitionName
-from approvals.services import transitions_available
+from approvals.models import Decision
+from lifecycle.kernel import available, buttons
 from tasks.models import (
     PENDING_STATES,
     MessageKind,
@@ -24,7 +24,6 @@ from tasks.models import (
     TaskEvent,
     TaskState,
 )
-from tasks.transitions import task_transitions_available
 from workflow.models import AgendaItem, Plan, Responsibility, Session
 from workflow.serializers import attach_tree
 from workflow.visibility import items_visible, plans_visible
@@ -99,7 +98,7 @@ def task_page(*, task: PreparationTask, user: User, today: datetime.date) -> Tas
     return TaskPage(
         task=task,
         events=list(task.events.select_related("actor").order_by("created_at", "id")),
-        actions=task_transitions_available(task=task, user=user),
+        actions=available(obj=task, user=user),
         may_attach=user.pk == task.assignee_id and task.state in PENDING_STATES,
         plan_visible=plans_visible(user=user).filter(pk=task.session.plan_id).exists(),
         days_late=task.days_late(today=today),
@@ -128,18 +127,11 @@ def plan_document(*, plan: Plan, user: User) -> Plan:
     sessions = list(Session.objects.filter(plan=plan).order_by("number"))
     attach_tree(plan, items, sessions)
     for item in items:
-        item.actions = _buttons(transitions_available(obj=item, user=user))
+        item.actions = buttons(obj=item, user=user)
     for session in sessions:
         session.responsible_labels = list(dict.fromkeys(_labels(session.tree_items)))
-    plan.actions = _buttons(transitions_available(obj=plan, user=user))
+    plan.actions = buttons(obj=plan, user=user)
     return plan
-
-
-def _buttons(names: list[str]) -> list[dict]:
-    return [
-        {"name": name, "label": TransitionName(name).label, "comment_required": name in COMMENT_REQUIRED}
-        for name in names
-    ]
 
 
 def _labels(items) -> list[str]:

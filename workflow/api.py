@@ -2,7 +2,7 @@
 
 Who sees what is ``workflow.visibility``; who may write is ``accounts.api`` (office staff);
 the rules of editing drafts are ``workflow.edit_services``; states change only through the
-transition actions (``approvals.api``) and the session actions below. Views validate, call a
+transition actions made from each life cycle's declaration (``lifecycle.api``). Views validate, call a
 service and serialize.
 
 Querying: every list and detail runs a fixed number of queries, whatever the number of
@@ -23,13 +23,14 @@ from rest_framework.response import Response
 
 from accounts.api import OFFICE_WRITE
 from accounts.models import User
-from approvals.api import ApprovalTransitionsMixin, approval_transition_actions
 from approvals.models import ApprovalState, Decision
 from approvals.serializers import DecisionSerializer
 from config.api_schema import error_response, error_responses
+from lifecycle.api import transition_actions
 
 from . import edit_services, services
 from .filters import AgendaItemFilter, PlanFilter, ProjectFilter, SessionFilter
+from .lifecycles import AGENDA_ITEM, PLAN, SESSION
 from .models import AgendaItem, Plan, Project, Responsibility, Session
 from .serializers import (
     AgendaItemSerializer,
@@ -155,15 +156,11 @@ def _plan_tree(plan: Plan, user: User) -> Plan:
     ),
     destroy=extend_schema(summary="Удалить черновик плана", description="Только черновик без листа согласования."),
 )
-class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
+class PlanViewSet(transition_actions(PLAN, what="план", response=PlanDetailSerializer), viewsets.ModelViewSet):
     permission_classes = OFFICE_WRITE
     filterset_class = PlanFilter
     ordering_fields = ["year", "title", "state", "created_at", "updated_at", "id"]
     ordering = ["-year", "office", "id"]
-
-    (transition_submit, transition_agree, transition_approve, transition_return, transition_archive) = (
-        approval_transition_actions(PlanDetailSerializer, what="план")
-    )
 
     def get_queryset(self):
         user = self.request.user
@@ -305,6 +302,16 @@ class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
 # --- Sessions ------------------------------------------------------------------------------
 
 
+_SESSION_BODIES = {"schedule": SessionScheduleSerializer, "postpone": SessionPostponeSerializer}
+_SESSION_EXAMPLES = {
+    "schedule": [OpenApiExample(
+        "Дата", request_only=True, value={"starts_at": "2023-02-16T15:00:00+03:00", "place": "Зал коллегии"}
+    )],
+    "postpone": [OpenApiExample("Новый месяц", request_only=True, value={"planned_month": "2023-03-01"})],
+}
+
+
+
 @extend_schema_view(
     list=extend_schema(summary="Заседания"),
     retrieve=extend_schema(summary="Заседание"),
@@ -316,7 +323,11 @@ class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
     partial_update=extend_schema(summary="Изменить заседание черновика (частично)", request=SessionUpdateSerializer),
     destroy=extend_schema(summary="Удалить заседание из черновика"),
 )
-class SessionViewSet(viewsets.ModelViewSet):
+class SessionViewSet(
+    transition_actions(SESSION, what="заседание", response=SessionSerializer, bodies=_SESSION_BODIES,
+                       examples=_SESSION_EXAMPLES, every_role=False),
+    viewsets.ModelViewSet,
+):
     permission_classes = OFFICE_WRITE
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
@@ -324,15 +335,13 @@ class SessionViewSet(viewsets.ModelViewSet):
     ordering = ["-plan__year", "number", "id"]
 
     def get_queryset(self):
-        return sessions_visible(user=self.request.user)
+        # The plan's state is one of the sessions' transition conditions (archived: no change).
+        return sessions_visible(user=self.request.user).select_related("plan")
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
             return SessionUpdateSerializer
-        return {
-            "schedule": SessionScheduleSerializer,
-            "postpone": SessionPostponeSerializer,
-        }.get(self.action, SessionSerializer)
+        return SessionSerializer
 
     def perform_create(self, serializer):
         serializer.instance = edit_services.session_create(by=self.request.user, **serializer.validated_data)
@@ -342,55 +351,6 @@ class SessionViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         edit_services.session_delete(session=instance, by=self.request.user)
-
-    def _fire(self, request, service, body_serializer=None):
-        session = self.get_object()
-        kwargs = {}
-        if body_serializer is not None:
-            body = body_serializer(data=request.data)
-            body.is_valid(raise_exception=True)
-            kwargs = body.validated_data
-        service(session=session, by=request.user, **kwargs)
-        fresh = self.get_queryset().get(pk=session.pk)
-        return Response(SessionSerializer(fresh, context=self.get_serializer_context()).data)
-
-    _SESSION_ERRORS = error_responses(400, 403, 404, 409)
-
-    @extend_schema(
-        summary="Назначить дату заседания",
-        request=SessionScheduleSerializer,
-        responses={200: SessionSerializer, **_SESSION_ERRORS},
-        examples=[
-            OpenApiExample(
-                "Дата", request_only=True, value={"starts_at": "2023-02-16T15:00:00+03:00", "place": "Зал коллегии"}
-            )
-        ],
-    )
-    @action(detail=True, methods=["post"])
-    def schedule(self, request, pk=None):
-        return self._fire(request, services.session_schedule, SessionScheduleSerializer)
-
-    @extend_schema(
-        summary="Перенести заседание",
-        request=SessionPostponeSerializer,
-        responses={200: SessionSerializer, **_SESSION_ERRORS},
-        examples=[OpenApiExample("Новый месяц", request_only=True, value={"planned_month": "2023-03-01"})],
-    )
-    @action(detail=True, methods=["post"])
-    def postpone(self, request, pk=None):
-        return self._fire(request, services.session_postpone, SessionPostponeSerializer)
-
-    @extend_schema(summary="Отменить заседание", request=None, responses={200: SessionSerializer, **_SESSION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self._fire(request, services.session_cancel)
-
-    @extend_schema(
-        summary="Отметить заседание проведённым", request=None, responses={200: SessionSerializer, **_SESSION_ERRORS}
-    )
-    @action(detail=True, methods=["post"])
-    def hold(self, request, pk=None):
-        return self._fire(request, services.session_hold)
 
 
 # --- Agenda items --------------------------------------------------------------------------
@@ -409,15 +369,13 @@ class SessionViewSet(viewsets.ModelViewSet):
     partial_update=extend_schema(summary="Изменить тему черновика (частично)", request=AgendaItemUpdateSerializer),
     destroy=extend_schema(summary="Удалить тему из черновика"),
 )
-class AgendaItemViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
+class AgendaItemViewSet(
+    transition_actions(AGENDA_ITEM, what="пункт повестки", response=AgendaItemSerializer), viewsets.ModelViewSet
+):
     permission_classes = OFFICE_WRITE
     serializer_class = AgendaItemSerializer
     filterset_class = AgendaItemFilter
     ordering_fields = ["id", "order", "state", "text"]
-
-    (transition_submit, transition_agree, transition_approve, transition_return, transition_archive) = (
-        approval_transition_actions(AgendaItemSerializer, what="пункт повестки")
-    )
 
     def get_queryset(self):
         return (

@@ -8,16 +8,21 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import ResponsibleGroup
-from approvals.models import ApprovalLifecycle, ApprovalState, TransitionName
+from approvals.models import ApprovalLifecycle, ApprovalState
+from lifecycle.models import AppendOnlyModel, AppendOnlyQuerySet
+
+from .lifecycles import AGENDA_ITEM, PLAN, SESSION, SessionState
 
 
 class Plan(ApprovalLifecycle):
     """План заседаний: one per office and year."""
+
+    lifecycle = PLAN
 
     office = models.CharField(_("офис"), max_length=255, default="Проектный офис департамента образования")
     year = models.PositiveSmallIntegerField(_("год"))
@@ -49,28 +54,12 @@ class Plan(ApprovalLifecycle):
         """Items are added to a draft (they move with it) or to an approved plan (amendments)."""
         return self.state in (ApprovalState.DRAFT, ApprovalState.APPROVED)
 
-    def after_transition(self, *, name, from_state, decision, by) -> None:
-        """Agenda items that stood where the plan stood move with it (amendments do not)."""
-        from approvals.services import decisions_carry
-
-        decisions_carry(
-            model=AgendaItem,
-            queryset=AgendaItem.objects.filter(plan=self),
-            from_state=from_state,
-            to_state=self.state,
-            decision=decision,
-        )
 
 
-class SessionState(models.TextChoices):
-    PLANNED = "planned", _("Запланировано")
-    SCHEDULED = "scheduled", _("Назначено")
-    HELD = "held", _("Проведено")
-    POSTPONED = "postponed", _("Перенесено")
-    CANCELLED = "cancelled", _("Отменено")
+SessionLifecycle = SESSION.model_base(module=__name__, verbose_name=_("состояние"), name="SessionLifecycle")
 
 
-class Session(ConcurrentTransitionMixin, models.Model):
+class Session(SessionLifecycle):
     """Заседание: a numbered session of the plan, due in a month, maybe at an exact time."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("план"), on_delete=models.CASCADE, related_name="sessions")
@@ -81,9 +70,6 @@ class Session(ConcurrentTransitionMixin, models.Model):
     planned_month = models.DateField(_("срок (месяц)"), help_text=_("Первое число месяца"))
     starts_at = models.DateTimeField(_("дата и время"), null=True, blank=True)
     place = models.CharField(_("место"), max_length=500, blank=True)
-    state = FSMField(
-        _("состояние"), default=SessionState.PLANNED, choices=SessionState.choices, protected=True, db_index=True
-    )
 
     class Meta:
         verbose_name = _("заседание")
@@ -108,30 +94,6 @@ class Session(ConcurrentTransitionMixin, models.Model):
 
             return timezone.localtime(self.starts_at).date()
         return self.planned_month.replace(day=settings.SESSION_DEFAULT_DAY)
-
-    @transition(field=state, source=[SessionState.PLANNED, SessionState.SCHEDULED, SessionState.POSTPONED],
-                target=SessionState.SCHEDULED)
-    def schedule(self, *, starts_at: datetime.datetime, place: str = "") -> None:
-        self.starts_at = starts_at
-        self.planned_month = starts_at.date().replace(day=1)
-        if place:
-            self.place = place
-
-    @transition(field=state, source=[SessionState.PLANNED, SessionState.SCHEDULED, SessionState.POSTPONED],
-                target=SessionState.POSTPONED)
-    def postpone(self, *, planned_month: datetime.date, starts_at: datetime.datetime | None = None) -> None:
-        self.planned_month = planned_month.replace(day=1)
-        self.starts_at = starts_at
-
-    @transition(field=state, source=[SessionState.PLANNED, SessionState.SCHEDULED, SessionState.POSTPONED],
-                target=SessionState.CANCELLED)
-    def cancel(self) -> None:
-        """Called off; its open preparation tasks are cancelled."""
-
-    @transition(field=state, source=[SessionState.SCHEDULED, SessionState.PLANNED, SessionState.POSTPONED],
-                target=SessionState.HELD)
-    def hold(self) -> None:
-        """The session took place."""
 
 
 class ProjectKind(models.TextChoices):
@@ -176,6 +138,8 @@ class Project(models.Model):
 class AgendaItem(ApprovalLifecycle):
     """Тема / вопрос повестки: ordered within its parent, optionally nested."""
 
+    lifecycle = AGENDA_ITEM
+
     plan = models.ForeignKey(Plan, verbose_name=_("план"), on_delete=models.CASCADE, related_name="items")
     session = models.ForeignKey(Session, verbose_name=_("заседание"), on_delete=models.CASCADE, related_name="items")
     parent = models.ForeignKey(
@@ -205,17 +169,6 @@ class AgendaItem(ApprovalLifecycle):
 
     def __str__(self) -> str:
         return self.text if len(self.text) <= 80 else self.text[:77] + "…"
-
-    def approval_blocker(self, name: str) -> str | None:
-        plan_state = self.plan.state
-        if name == TransitionName.ARCHIVE:
-            return str(_("Пункты переносятся в архив вместе с планом."))
-        if plan_state != ApprovalState.APPROVED:
-            return str(
-                _("Пункт согласуется и утверждается вместе с планом (план: «%(state)s»).")
-                % {"state": ApprovalState(plan_state).label}
-            )
-        return None
 
     @property
     def responsible_label(self) -> str:
@@ -255,3 +208,35 @@ class Responsibility(models.Model):
     @property
     def label(self) -> str:
         return str(self.person) if self.person_id else str(self.group)
+
+
+class SessionEventQuerySet(AppendOnlyQuerySet):
+    pass
+
+
+class SessionEvent(AppendOnlyModel):
+    """One row of a session's history: scheduled, postponed, cancelled, held — by whom and when."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(_("действие"), max_length=20)
+    from_state = models.CharField(_("из состояния"), max_length=20, choices=SessionState.choices)
+    to_state = models.CharField(_("в состояние"), max_length=20, choices=SessionState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("кто"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="session_events",
+    )
+    actor_name = models.CharField(_("ФИО"), max_length=255)
+    actor_position = models.CharField(_("должность на момент действия"), max_length=255, blank=True)
+    comment = models.TextField(_("комментарий"), blank=True)
+    details = models.JSONField(_("параметры"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("когда"), default=timezone.now, db_index=True)
+
+    objects = SessionEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("событие заседания")
+        verbose_name_plural = _("история заседания")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.session.lifecycle.label(self.transition)}: {self.actor_name}"

@@ -9,18 +9,19 @@ items (``attach_tree``), so the number of queries does not depend on the number 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import ResponsibleGroup, User
 from approvals.serializers import ApprovalStateMixin
-from approvals.services import transitions_available
+from lifecycle.api import available_transitions_field
+from lifecycle.kernel import available
 
 from .edit_services import MAX_SESSION_NUMBER
+from .lifecycles import SESSION
 from .models import AgendaItem, Plan, Project, ProjectKind, Session, SessionState
 
-SESSION_TRANSITIONS = ("schedule", "postpone", "cancel", "hold")
+SESSION_TRANSITIONS = SESSION.names()
 
 
 # --- Responsible persons and groups ---------------------------------------------------------
@@ -144,7 +145,7 @@ class AgendaItemNodeSerializer(AgendaItemSerializer):
             "responsibles": responsibles,
             "state": item.state,
             "state_display": item.state_display,
-            "available_transitions": transitions_available(obj=item, user=user),
+            "available_transitions": available(obj=item, user=user),
             "children": [self.to_representation(child) for child in item.tree_children],
         }
 
@@ -157,8 +158,8 @@ class SessionSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     due_label = serializers.CharField(read_only=True, help_text=_("Срок, как в плане: «Февраль 2023 г.»"))
     expected_date = serializers.DateField(read_only=True, help_text=_("Точная дата или условный день месяца."))
-    available_transitions = serializers.SerializerMethodField(
-        help_text=_("Действия с заседанием, доступные текущему пользователю сейчас.")
+    available_transitions = available_transitions_field(
+        SESSION, help_text=_("Действия с заседанием, доступные текущему пользователю сейчас.")
     )
 
     class Meta:
@@ -186,13 +187,6 @@ class SessionSerializer(serializers.ModelSerializer):
         }
         # The number's uniqueness in the plan is checked by the service (and numbered there when omitted).
         validators = []
-
-    @extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(SESSION_TRANSITIONS)}})
-    def get_available_transitions(self, session) -> list[str]:
-        request = self.context.get("request")
-        if not (request and request.user.is_authenticated and request.user.is_office_staff):
-            return []
-        return [name for name in SESSION_TRANSITIONS if can_proceed(getattr(session, name))]
 
 
 class SessionUpdateSerializer(SessionSerializer):
@@ -290,7 +284,7 @@ def attach_tree(plan: Plan, items, sessions) -> Plan:
     """Hang ``sessions`` (ordered) and ``items`` (ordered) on ``plan`` as a tree, in Python.
 
     Sets ``plan.tree_sessions``, ``session.tree_items`` and ``item.tree_children``; each
-    item's ``plan`` is the same object, so checking its transitions costs no query. An item
+    item's and session's ``plan`` is the same object, so checking their transitions costs no query. An item
     whose parent is not visible is shown at its session's top level.
     """
     by_id = {item.pk: item for item in items}
@@ -305,6 +299,7 @@ def attach_tree(plan: Plan, items, sessions) -> Plan:
         else:
             roots.setdefault(item.session_id, []).append(item)
     for session in sessions:
+        session.plan = plan  # the sessions' transition conditions read the plan's state: no query
         session.tree_items = roots[session.pk]
     plan.tree_sessions = list(sessions)
     return plan

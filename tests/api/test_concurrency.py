@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from approvals.models import Decision
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tests.api.conftest import token_client
 from tests.factories import make_plan
 from workflow.models import Plan
@@ -18,7 +18,7 @@ from workflow.models import Plan
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_agree_requests(personas):
     plan = make_plan(year=2030, sessions=2, items_per_session=3)
-    transition_fire(obj=plan, name="submit", by=personas["secretary"])
+    fire(obj=plan, name="submit", by=personas["secretary"])
     clients = [token_client(personas["office_head"]) for _ in range(2)]
     barrier = threading.Barrier(2)
     results: list = [None, None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tests.factories import make_plan
 from workflow.models import AgendaItem, Plan, Project, Session
 
@@ -96,8 +96,8 @@ def test_build_a_plan_from_scratch(api_as, personas, responsible, portfolio_grou
 
 def test_a_plan_with_an_approval_sheet_is_not_deleted(api_as, personas):
     plan = make_plan(year=2030)
-    transition_fire(obj=plan, name="submit", by=personas["secretary"])
-    transition_fire(obj=plan, name="return", by=personas["office_head"], comment="Доработать")
+    fire(obj=plan, name="submit", by=personas["secretary"])
+    fire(obj=plan, name="return", by=personas["office_head"], comment="Доработать")
     response = api_as(personas["secretary"]).delete(f"/api/plans/{plan.pk}/")
     assert response.status_code == 409 and response.json()["code"] == "not_editable"
     # But its draft items and sessions can still be changed.

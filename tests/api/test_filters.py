@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tests.factories import make_plan
 from workflow.models import AgendaItem, Project
 
@@ -15,7 +15,7 @@ def _ids(response):
 def test_plan_filters_and_ordering(api_as, personas):
     old = make_plan(year=2029)
     new = make_plan(year=2030)
-    transition_fire(obj=new, name="submit", by=personas["secretary"])
+    fire(obj=new, name="submit", by=personas["secretary"])
     client = api_as(personas["office_head"])
     assert _ids(client.get("/api/plans/")) == [new.pk, old.pk]  # newest year first
     assert _ids(client.get("/api/plans/?ordering=year")) == [old.pk, new.pk]

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tests.factories import make_plan
 from workflow.models import Plan, Project
 
@@ -23,7 +23,7 @@ ROLES = ("secretary", "office_head", "department_head", "responsible", "outsider
 def world(personas, portfolio_group, seed_bytes):
     draft = make_plan(year=2030, sessions=1, items_per_session=2, responsible=personas["responsible"])
     submitted = make_plan(year=2031, sessions=1, items_per_session=1, group=portfolio_group)
-    transition_fire(obj=submitted, name="submit", by=personas["secretary"])
+    fire(obj=submitted, name="submit", by=personas["secretary"])
     project = Project.objects.create(name="Школа — территория здоровья", kind="network")
     return {
         "draft": draft.pk,
@@ -213,5 +213,5 @@ def test_draft_amendments_are_hidden_from_responsible_persons(api_as, personas, 
     responsible = api_as(personas["responsible"])
     assert amendment.pk not in item_ids(responsible)
     assert responsible.get(f"/api/agenda-items/{amendment.pk}/").status_code == 404
-    transition_fire(obj=amendment, name="submit", by=personas["secretary"])
+    fire(obj=amendment, name="submit", by=personas["secretary"])
     assert amendment.pk in item_ids(responsible)

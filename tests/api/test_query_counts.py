@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tests.factories import make_plan
 from workflow.models import AgendaItem, Project
 
@@ -47,7 +47,7 @@ def _world(*, items: int, personas, portfolio_group, year: int):
     project = Project.objects.create(name=f"Проект {year}", kind="network")
     project.leads.add(personas["responsible"], personas["secretary"])
     AgendaItem.objects.filter(plan=plan).update(project=project)
-    transition_fire(obj=plan, name="submit", by=personas["secretary"])
+    fire(obj=plan, name="submit", by=personas["secretary"])
     return {
         "plan": plan.pk,
         "session": plan.sessions.first().pk,

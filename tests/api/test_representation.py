@@ -13,10 +13,9 @@ from django.core.files.base import ContentFile
 from django.db.models import Prefetch
 from rest_framework import serializers
 
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tasks.models import PreparationTask, TaskKind, TaskState
 from tasks.serializers import TaskSerializer
-from tasks.transitions import task_transition
 from tasks.uploads import task_result_attach
 from workflow import edit_services
 from workflow.models import AgendaItem, Plan, Project, Responsibility, Session
@@ -105,7 +104,7 @@ def test_plan_tree_is_what_the_declared_fields_give(api_as, personas, plan_with_
 
 
 def test_plan_tree_of_a_submitted_plan(api_as, personas, seed_plan):
-    transition_fire(obj=seed_plan, name="submit", by=personas["secretary"])
+    fire(obj=seed_plan, name="submit", by=personas["secretary"])
     head = personas["office_head"]
     body = api_as(head).get(f"/api/plans/{seed_plan.pk}/").json()
     assert body["sessions"] == _reference_sessions(seed_plan, head)
@@ -139,17 +138,17 @@ def tasks_in_every_state(db, approved_plan, responsible, responsible2, office_he
     )
     task(6, responsible2, today)  # due today: not late yet
     submitted = task(7, responsible, today + datetime.timedelta(days=2))
-    task_transition(task=late, name="start", by=responsible)
+    fire(obj=late, name="start", by=responsible)
     for t, assignee in ((done, responsible), (returned, responsible2), (submitted, responsible)):
-        task_transition(task=t, name="start", by=assignee)
+        fire(obj=t, name="start", by=assignee)
         task_result_attach(
             task=t, by=assignee, file=ContentFile(b"%PDF-1.4\n%\xe2\xe3\n", name="otchet.pdf"), text="Отчёт"
         )
-        task_transition(task=t, name="submit", by=assignee)
+        fire(obj=t, name="submit", by=assignee)
     task_result_attach(task=ahead, by=responsible, text="Черновик отчёта")
-    task_transition(task=done, name="accept", by=office_head)
-    task_transition(task=returned, name="return", by=office_head, comment="Нужны цифры")
-    task_transition(task=cancelled, name="cancel", by=office_head)
+    fire(obj=done, name="accept", by=office_head)
+    fire(obj=returned, name="return", by=office_head, comment="Нужны цифры")
+    fire(obj=cancelled, name="cancel", by=office_head)
     return PreparationTask.objects.all()
 
 

@@ -89,7 +89,7 @@ def wsgi_keeps_test_connection():
 @pytest.fixture
 def fuzz_world(personas, portfolio_group, wsgi_keeps_test_connection):
     """A draft and an approved plan (ids 1 and 2 exist), with nested items, people and a project."""
-    from approvals.services import transition_fire
+    from lifecycle.kernel import fire
     from workflow.models import AgendaItem, Project
 
     make_plan(year=2030, sessions=2, items_per_session=2, responsible=personas["responsible"], group=portfolio_group)
@@ -98,7 +98,7 @@ def fuzz_world(personas, portfolio_group, wsgi_keeps_test_connection):
     project = Project.objects.create(name="Школа — территория здоровья", kind="network")
     AgendaItem.objects.filter(pk__in=[i.pk for i in rest[:2]]).update(parent=first, project=project)
     for name, by in (("submit", "secretary"), ("agree", "office_head"), ("approve", "department_head")):
-        transition_fire(obj=approved, name=name, by=personas[by])
+        fire(obj=approved, name=name, by=personas[by])
     token, _ = Token.objects.get_or_create(user=personas["secretary"])
     return {"Authorization": f"Token {token.key}"}
 

@@ -8,15 +8,15 @@ import pytest
 from django.db import connection
 from django_fsm import TransitionNotAllowed
 
-from approvals.exceptions import (
+from approvals.models import ApprovalState, Decision
+from lifecycle.exceptions import (
     CommentRequired,
     ConcurrentChange,
     TransitionBlocked,
     TransitionForbidden,
     TransitionNotAvailable,
 )
-from approvals.models import ApprovalState, Decision
-from approvals.services import transition_fire, transitions_available
+from lifecycle.kernel import available, fire
 from tests.factories import make_plan
 from workflow.models import AgendaItem, Plan, Session
 
@@ -42,7 +42,7 @@ PATH_TO = {
 def _plan_in(state, personas, **kwargs):
     plan = make_plan(items_per_session=2, **kwargs)
     for name, role in PATH_TO[state]:
-        transition_fire(obj=plan, name=name, by=personas[role])
+        fire(obj=plan, name=name, by=personas[role])
     return plan
 
 
@@ -53,7 +53,7 @@ def test_every_transition_for_every_role(personas, role, name, source, allowed, 
     plan = _plan_in(source, personas)
     before = Decision.objects.count()
     if role in allowed:
-        decision = transition_fire(obj=plan, name=name, by=personas[role], comment="Комментарий")
+        decision = fire(obj=plan, name=name, by=personas[role], comment="Комментарий")
         assert plan.state == target
         assert Plan.objects.get(pk=plan.pk).state == target
         assert decision.actor == personas[role]
@@ -62,7 +62,7 @@ def test_every_transition_for_every_role(personas, role, name, source, allowed, 
         assert name in [d.transition for d in Decision.objects.for_object(plan)]
     else:
         with pytest.raises(TransitionForbidden):
-            transition_fire(obj=plan, name=name, by=personas[role], comment="Комментарий")
+            fire(obj=plan, name=name, by=personas[role], comment="Комментарий")
         assert Plan.objects.get(pk=plan.pk).state == source
         assert Decision.objects.count() == before
 
@@ -81,7 +81,7 @@ def test_transition_in_the_wrong_state_is_refused(personas, name, wrong_state, r
     plan = _plan_in(wrong_state, personas)
     count = Decision.objects.count()
     with pytest.raises(TransitionNotAvailable) as error:
-        transition_fire(obj=plan, name=name, by=personas[role], comment="x")
+        fire(obj=plan, name=name, by=personas[role], comment="x")
     assert error.value.status == 409
     assert "текущее состояние" in error.value.message
     assert Plan.objects.get(pk=plan.pk).state == wrong_state
@@ -94,7 +94,7 @@ def test_transition_in_the_wrong_state_is_refused(personas, name, wrong_state, r
 def test_return_needs_a_comment(personas, state, role, comment):
     plan = _plan_in(state, personas)
     with pytest.raises(CommentRequired) as error:
-        transition_fire(obj=plan, name="return", by=personas[role], comment=comment)
+        fire(obj=plan, name="return", by=personas[role], comment=comment)
     assert error.value.status == 400
     assert Plan.objects.get(pk=plan.pk).state == state
 
@@ -102,7 +102,7 @@ def test_return_needs_a_comment(personas, state, role, comment):
 @pytest.mark.django_db
 def test_return_records_the_comment_and_goes_back_to_draft(personas):
     plan = _plan_in(ApprovalState.AGREED, personas)
-    decision = transition_fire(obj=plan, name="return", by=personas[DH], comment="  Уточнить сроки  ")
+    decision = fire(obj=plan, name="return", by=personas[DH], comment="  Уточнить сроки  ")
     assert plan.state == ApprovalState.DRAFT
     assert decision.comment == "Уточнить сроки"
     assert set(AgendaItem.objects.filter(plan=plan).values_list("state", flat=True)) == {ApprovalState.DRAFT}
@@ -114,7 +114,7 @@ def test_state_cannot_be_written_directly(personas):
     with pytest.raises(AttributeError):
         plan.state = ApprovalState.APPROVED
     with pytest.raises(TransitionNotAllowed):
-        plan.approve()  # the FSM itself refuses to skip states
+        plan.fsm_approve()  # the FSM itself refuses to skip states
 
 
 @pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_agreeing_and_approving_the_plan_carries_its_items(personas):
     items = list(AgendaItem.objects.filter(plan=plan))
     for name, role, state in [("submit", S, ApprovalState.SUBMITTED), ("agree", OH, ApprovalState.AGREED),
                               ("approve", DH, ApprovalState.APPROVED)]:
-        decision = transition_fire(obj=plan, name=name, by=personas[role], comment="ok")
+        decision = fire(obj=plan, name=name, by=personas[role], comment="ok")
         assert set(AgendaItem.objects.filter(plan=plan).values_list("state", flat=True)) == {state}
         carried = Decision.objects.filter(carried_by=decision)
         assert carried.count() == len(items)
@@ -136,9 +136,9 @@ def test_agreeing_and_approving_the_plan_carries_its_items(personas):
 def test_items_move_with_their_plan_until_it_is_approved(personas):
     plan = _plan_in(ApprovalState.SUBMITTED, personas)
     item = AgendaItem.objects.filter(plan=plan).first()
-    assert transitions_available(obj=item, user=personas[OH]) == []
+    assert available(obj=item, user=personas[OH]) == []
     with pytest.raises(TransitionBlocked) as error:
-        transition_fire(obj=item, name="agree", by=personas[OH])
+        fire(obj=item, name="agree", by=personas[OH])
     assert "вместе с планом" in error.value.message
 
 
@@ -150,7 +150,7 @@ def test_an_amendment_to_an_approved_plan_runs_its_own_cycle(personas):
                                           is_amendment=True)
     for name, role, state in [("submit", S, "submitted"), ("return", OH, "draft"), ("submit", S, "submitted"),
                               ("agree", OH, "agreed"), ("approve", DH, "approved")]:
-        transition_fire(obj=amendment, name=name, by=personas[role], comment="правка")
+        fire(obj=amendment, name=name, by=personas[role], comment="правка")
         assert amendment.state == state
     assert Plan.objects.get(pk=plan.pk).state == ApprovalState.APPROVED  # the plan was never re-opened
     others = AgendaItem.objects.filter(plan=plan).exclude(pk=amendment.pk)
@@ -174,16 +174,16 @@ def test_an_amendment_to_an_approved_plan_runs_its_own_cycle(personas):
 ])
 def test_available_transitions_for_the_caller(personas, state, role, expected):
     plan = _plan_in(state, personas)
-    assert transitions_available(obj=plan, user=personas[role]) == expected
+    assert available(obj=plan, user=personas[role]) == expected
 
 
 @pytest.mark.django_db
 def test_a_stale_object_gets_a_conflict(personas):
     plan = _plan_in(ApprovalState.SUBMITTED, personas)
     stale = Plan.objects.get(pk=plan.pk)
-    transition_fire(obj=plan, name="agree", by=personas[OH])
+    fire(obj=plan, name="agree", by=personas[OH])
     with pytest.raises(ConcurrentChange) as error:
-        transition_fire(obj=stale, name="return", by=personas[OH], comment="поздно")
+        fire(obj=stale, name="return", by=personas[OH], comment="поздно")
     assert error.value.status == 409
     assert Decision.objects.for_object(plan).count() == 2
 
@@ -215,7 +215,7 @@ def test_two_simultaneous_agrees_give_one_decision_and_one_conflict(personas):
         stale = Plan.objects.get(pk=plan.pk)
         barrier.wait()
         try:
-            transition_fire(obj=stale, name="agree", by=personas[OH], comment="согласовано")
+            fire(obj=stale, name="agree", by=personas[OH], comment="согласовано")
             outcomes.append("ok")
         except (ConcurrentChange, TransitionNotAvailable) as exc:
             outcomes.append(exc)

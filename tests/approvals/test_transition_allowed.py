@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Role, User
-from approvals.exceptions import ApprovalError
 from approvals.models import ApprovalState, TransitionName
-from approvals.services import transition_allowed, transition_check, transitions_available
+from lifecycle.exceptions import TransitionError
+from lifecycle.kernel import allowed, available, check
 from workflow.models import AgendaItem, Plan
 
 USERS = {
@@ -31,8 +31,8 @@ def _objects():
 
 def _check_passes(obj, name, user) -> bool:
     try:
-        transition_check(obj=obj, name=name, by=user)
-    except ApprovalError:
+        check(obj=obj, name=name, by=user)
+    except TransitionError:
         return False
     return True
 
@@ -44,9 +44,9 @@ def test_allowed_agrees_with_check(who):
     for label, obj in _objects():
         for name in NAMES:
             expected = _check_passes(obj, name, user)
-            assert transition_allowed(obj=obj, name=name, by=user) is expected, (label, name)
+            assert allowed(obj=obj, name=name, by=user) is expected, (label, name)
             seen_allowed += expected
-        assert transitions_available(obj=obj, user=user) == [
+        assert available(obj=obj, user=user) == [
             name for name in TransitionName.values if _check_passes(obj, name, user)
         ], label
     if who in ("role secretary", "role office_head", "role department_head"):
@@ -55,17 +55,17 @@ def test_allowed_agrees_with_check(who):
 
 def test_examples():
     head, department_head = USERS["role office_head"], USERS["role department_head"]
-    assert transitions_available(obj=Plan(year=2030, state=ApprovalState.SUBMITTED), user=head) == ["agree", "return"]
-    assert transitions_available(obj=Plan(year=2030, state=ApprovalState.AGREED), user=department_head) == [
+    assert available(obj=Plan(year=2030, state=ApprovalState.SUBMITTED), user=head) == ["agree", "return"]
+    assert available(obj=Plan(year=2030, state=ApprovalState.AGREED), user=department_head) == [
         "approve",
         "return",
     ]
     # An item moves with its plan; an amendment to an approved plan goes on its own.
     submitted = Plan(year=2030, state=ApprovalState.SUBMITTED)
     approved = Plan(year=2030, state=ApprovalState.APPROVED)
-    assert transitions_available(obj=AgendaItem(plan=submitted, state=ApprovalState.SUBMITTED), user=head) == []
-    assert transitions_available(obj=AgendaItem(plan=approved, state=ApprovalState.SUBMITTED), user=head) == [
+    assert available(obj=AgendaItem(plan=submitted, state=ApprovalState.SUBMITTED), user=head) == []
+    assert available(obj=AgendaItem(plan=approved, state=ApprovalState.SUBMITTED), user=head) == [
         "agree",
         "return",
     ]
-    assert transitions_available(obj=AgendaItem(plan=approved, state=ApprovalState.APPROVED), user=head) == []
+    assert available(obj=AgendaItem(plan=approved, state=ApprovalState.APPROVED), user=head) == []

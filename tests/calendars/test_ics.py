@@ -9,8 +9,8 @@ import icalendar
 import pytest
 
 from calendars.ics import feed_ics, session_ics
+from lifecycle.kernel import fire
 from tests.calendars.conftest import events
-from workflow.services import session_cancel, session_postpone, session_schedule
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 
@@ -67,7 +67,7 @@ def test_default_day_comes_from_settings(approved_plan, office_head, settings):
 
 def test_scheduled_session_is_timed_in_the_configured_time_zone(approved_plan, office_head, secretary):
     april = approved_plan.sessions.get(number=2)
-    session_schedule(session=april, by=secretary, starts_at=datetime.datetime(2023, 4, 12, 10, 0, tzinfo=MSK),
+    fire(name="schedule", obj=april, by=secretary, starts_at=datetime.datetime(2023, 4, 12, 10, 0, tzinfo=MSK),
                      place="Зал заседаний, каб. 301")
 
     content = feed_ics(user=office_head)
@@ -86,7 +86,7 @@ def test_scheduled_session_is_timed_in_the_configured_time_zone(approved_plan, o
 def test_uids_are_stable_across_exports_and_changes(approved_plan, office_head, secretary):
     first = events(feed_ics(user=office_head))
     june = approved_plan.sessions.get(number=3)
-    session_postpone(session=june, by=secretary, planned_month=datetime.date(2023, 8, 1))
+    fire(name="postpone", obj=june, by=secretary, planned_month=datetime.date(2023, 8, 1))
     second = events(feed_ics(user=office_head))
 
     assert list(second) == list(first)
@@ -97,7 +97,7 @@ def test_uids_are_stable_across_exports_and_changes(approved_plan, office_head, 
 
 def test_cancelled_session_stays_with_cancelled_status(approved_plan, office_head, secretary):
     september = approved_plan.sessions.get(number=4)
-    session_cancel(session=september, by=secretary)
+    fire(name="cancel", obj=september, by=secretary)
 
     event = events(feed_ics(user=office_head))[f"session-{september.pk}@127.0.0.1"]
 

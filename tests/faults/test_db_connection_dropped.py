@@ -14,9 +14,8 @@ from django.db import connection, connections
 from django.db.models.signals import post_save
 
 from approvals.models import Decision
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tasks.models import PreparationTask, TaskEvent, TaskKind
-from tasks.transitions import task_transition
 from tests.factories import make_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
@@ -69,19 +68,19 @@ def _drop_connection_mid_transition(audit_model, fire) -> Exception:
 
 def test_plan_approval_with_its_connection_dropped_is_all_or_nothing(personas):
     plan = make_plan(year=2037, sessions=1, items_per_session=2)
-    transition_fire(obj=plan, name="submit", by=personas["secretary"])
-    transition_fire(obj=plan, name="agree", by=personas["office_head"])
+    fire(obj=plan, name="submit", by=personas["secretary"])
+    fire(obj=plan, name="agree", by=personas["office_head"])
     decisions = Decision.objects.count()
 
     error = _drop_connection_mid_transition(
-        Decision, lambda: transition_fire(obj=type(plan).objects.get(pk=plan.pk), name="approve",
+        Decision, lambda: fire(obj=type(plan).objects.get(pk=plan.pk), name="approve",
                                           by=personas["department_head"]))
     assert error is not None, "the commit on a terminated connection must fail"
     plan.refresh_from_db()
     assert plan.state == "agreed" and Decision.objects.count() == decisions
     assert set(plan.items.values_list("state", flat=True)) == {"agreed"}
 
-    transition_fire(obj=plan, name="approve", by=personas["department_head"])  # the lock is gone
+    fire(obj=plan, name="approve", by=personas["department_head"])  # the lock is gone
     plan.refresh_from_db()
     assert plan.state == "approved" and Decision.objects.filter(transition="approve", carried_by=None).count() == 1
     print(f"proved: approval killed before commit ({type(error).__name__}) left the plan agreed with no decision "
@@ -95,12 +94,12 @@ def test_task_transition_with_its_connection_dropped_is_all_or_nothing(personas)
                                           kind=TaskKind.ITEM_PREPARATION, kind_key="item", title="Отчёт",
                                           due_date="2038-01-10")
     error = _drop_connection_mid_transition(
-        TaskEvent, lambda: task_transition(task=PreparationTask.objects.get(pk=task.pk), name="start",
+        TaskEvent, lambda: fire(obj=PreparationTask.objects.get(pk=task.pk), name="start",
                                            by=personas["responsible"]))
     assert error is not None
     task.refresh_from_db()
     assert task.state == "assigned" and not TaskEvent.objects.filter(task=task).exists()
-    task_transition(task=task, name="start", by=personas["responsible"])
+    fire(obj=task, name="start", by=personas["responsible"])
     assert task.state == "in_progress" and TaskEvent.objects.filter(task=task).count() == 1
     print(f"proved: a task transition killed before commit ({type(error).__name__}) left no state change and no "
           f"history row; retried, it went through once")

@@ -15,8 +15,8 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from approvals.services import transition_fire
 from config.celery import app
+from lifecycle.kernel import fire
 from tasks.models import OutboxMessage, OutboxStatus
 from tasks.reminders import reminders_plan
 from tests.factories import make_plan
@@ -65,7 +65,7 @@ def test_redis_restarted_during_a_sweep(overdue_people, smtp, redis_server, prod
         plan = people_for_approval["plan"]
         started = time.monotonic()
         for name, by in (("submit", "secretary"), ("agree", "office_head"), ("approve", "department_head")):
-            transition_fire(obj=plan, name=name, by=people_for_approval[by])
+            fire(obj=plan, name=name, by=people_for_approval[by])
         approval_seconds = time.monotonic() - started
         plan.refresh_from_db()
         assert plan.state == "approved" and approval_seconds < 10, approval_seconds

@@ -10,7 +10,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tasks.models import PreparationTask, TaskKind
 from tests.factories import make_plan
 
@@ -54,9 +54,9 @@ def people(personas, responsible2):
 def world(people):
     plan = make_plan(year=2030, sessions=1, items_per_session=2, responsible=people["responsible"])
     for name, by in (("submit", "secretary"), ("agree", "office_head"), ("approve", "department_head")):
-        transition_fire(obj=plan, name=name, by=people[by])
+        fire(obj=plan, name=name, by=people[by])
     submitted = make_plan(year=2031, sessions=1, items_per_session=1)
-    transition_fire(obj=submitted, name="submit", by=people["secretary"])
+    fire(obj=submitted, name="submit", by=people["secretary"])
     return {
         "plan": plan,
         "submitted": submitted,

@@ -7,8 +7,8 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from approvals.models import Decision
+from lifecycle.kernel import fire
 from tasks.models import TaskEvent
-from tasks.transitions import task_transition
 from tests.factories import make_user
 from tests.security.conftest import page_client
 
@@ -20,7 +20,7 @@ def superuser(db):
 
 @pytest.fixture
 def event(people, world):
-    return task_transition(task=world["task"], name="start", by=people["responsible"])
+    return fire(obj=world["task"], name="start", by=people["responsible"])
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from approvals.models import ApprovalState, Decision
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tasks.models import TaskEvent, TaskState
 from tests.factories import make_plan
 from tests.security.conftest import page_client, token_client
@@ -17,15 +17,15 @@ from tests.security.conftest import page_client, token_client
 @pytest.fixture
 def agreed(people):
     plan = make_plan(year=2033, sessions=1, items_per_session=1)
-    transition_fire(obj=plan, name="submit", by=people["secretary"])
-    transition_fire(obj=plan, name="agree", by=people["office_head"])
+    fire(obj=plan, name="submit", by=people["secretary"])
+    fire(obj=plan, name="agree", by=people["office_head"])
     return plan
 
 
 @pytest.fixture
 def submitted(people):
     plan = make_plan(year=2034, sessions=1, items_per_session=1)
-    transition_fire(obj=plan, name="submit", by=people["secretary"])
+    fire(obj=plan, name="submit", by=people["secretary"])
     return plan
 
 

@@ -10,7 +10,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tests.factories import make_plan
 
 
@@ -87,7 +87,7 @@ def smtp_server(settings):
 
 def approve(plan, secretary, office_head, department_head):
     for name, by in (("submit", secretary), ("agree", office_head), ("approve", department_head)):
-        transition_fire(obj=plan, name=name, by=by)
+        fire(obj=plan, name=name, by=by)
     plan.refresh_from_db()
     return plan
 

@@ -44,11 +44,11 @@ def _outbox_row(recipient, status: str):
 
 
 def test_no_one_deletes_a_task_or_its_history_in_the_admin(admin_client_, make_task, responsible):
+    from lifecycle.kernel import fire
     from tasks.models import PreparationTask, TaskEvent
-    from tasks.transitions import task_transition
 
     task = make_task(responsible, D(2031, 3, 10))
-    event = task_transition(task=task, name="start", by=responsible)
+    event = fire(obj=task, name="start", by=responsible)
 
     delete_url = f"/admin/tasks/preparationtask/{task.pk}/delete/"
     assert admin_client_.get(delete_url).status_code == 403  # a superuser too

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from lifecycle.kernel import fire
 from tasks.assignment import tasks_assign
 from tasks.models import MessageKind, OutboxMessage, PreparationTask, TaskEvent, TaskKind, TaskState
 from tests.factories import make_plan, make_user
@@ -111,9 +112,8 @@ def test_no_tasks_for_past_held_or_cancelled_sessions(approved_plan, office_head
     assert not PreparationTask.objects.filter(session__number=1).exists()
 
     february = approved_plan.sessions.get(number=1)
-    from workflow.services import session_cancel
 
-    session_cancel(session=february, by=office_head)
+    fire(name="cancel", obj=february, by=office_head)
     assert tasks_assign(today=JAN_16).created == 0
     assert not PreparationTask.objects.filter(session=february).exists()
 

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tasks.assignment import tasks_assign
 from tasks.chase import chase_run
 from tasks.models import OutboxMessage, PreparationTask, TaskEvent
@@ -29,9 +29,9 @@ def test_broker_down_the_approval_succeeds_and_the_sweep_assigns(
     closed = f"redis://127.0.0.1:{free_port()}/0"
     with producer_broker(closed, new_queue()), time_machine.travel(APPROVAL, tick=True):
         for name, by in (("submit", secretary), ("agree", office_head)):
-            transition_fire(obj=seed_plan, name=name, by=by)
+            fire(obj=seed_plan, name=name, by=by)
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            decision = transition_fire(obj=seed_plan, name="approve", by=department_head)
+            decision = fire(obj=seed_plan, name="approve", by=department_head)
 
     assert len(callbacks) == 1  # the assignment was to be queued after the commit
     assert decision.to_state == "approved" and seed_plan.state == "approved"
@@ -48,7 +48,7 @@ def test_broker_down_the_approval_succeeds_and_the_sweep_assigns(
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_assigning_at_once_create_each_task_once(seed_plan, secretary, office_head, department_head):
     for name, by in (("submit", secretary), ("agree", office_head), ("approve", department_head)):
-        transition_fire(obj=seed_plan, name=name, by=by)
+        fire(obj=seed_plan, name=name, by=by)
     day = datetime.date(2023, 11, 20)  # December: two items, a group of two and a person -> 6 tasks
     start = threading.Barrier(4)
     results, errors = [], []

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from lifecycle.kernel import fire
 from tasks.models import MessageKind, OutboxMessage, ReminderPolicy
 from tasks.reminders import reminders_plan
 from tests.factories import make_user
@@ -125,9 +126,8 @@ def test_escalation_can_be_turned_off(policy, make_task, responsible, office_hea
 
 def test_tasks_of_held_sessions_are_not_chased(policy, make_task, responsible, office_head):
     task = make_task(responsible, DUE)
-    from workflow.services import session_hold
 
-    session_hold(session=task.session, by=office_head)
+    fire(name="hold", obj=task.session, by=office_head)
 
     assert reminders_plan(day=D(2031, 3, 11)).reminders == 0
 

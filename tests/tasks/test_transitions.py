@@ -6,10 +6,11 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lifecycle.exceptions import TransitionError
+from lifecycle.kernel import available, fire
 from tasks.assignment import tasks_assign
 from tasks.exceptions import TaskError
 from tasks.models import PreparationTask, TaskEvent, TaskState
-from tasks.transitions import task_transition, task_transitions_available
 from tasks.uploads import task_result_attach
 
 D = datetime.date
@@ -21,19 +22,19 @@ def task(make_task, responsible):
 
 
 def _fail(code, **kwargs):
-    with pytest.raises(TaskError) as info:
-        task_transition(**kwargs)
+    with pytest.raises(TransitionError) as info:
+        fire(obj=kwargs.pop("task"), **kwargs)
     assert info.value.code == code
     return info.value
 
 
 def test_the_whole_life_cycle_writes_history(task, responsible, office_head):
-    task_transition(task=task, name="start", by=responsible)
+    fire(obj=task, name="start", by=responsible)
     task_result_attach(task=task, by=responsible, text="Отчёт готов")
-    task_transition(task=task, name="submit", by=responsible)
-    task_transition(task=task, name="return", by=office_head, comment="Добавьте цифры")
-    task_transition(task=task, name="submit", by=responsible)
-    task_transition(task=task, name="accept", by=office_head)
+    fire(obj=task, name="submit", by=responsible)
+    fire(obj=task, name="return", by=office_head, comment="Добавьте цифры")
+    fire(obj=task, name="submit", by=responsible)
+    fire(obj=task, name="accept", by=office_head)
 
     assert task.state == TaskState.DONE
     rows = list(TaskEvent.objects.filter(task=task).values_list("transition", "from_state", "to_state", "actor"))
@@ -53,25 +54,25 @@ def test_refusals(task, responsible, responsible2, office_head, secretary):
     assert _fail("forbidden", task=task, name="start", by=office_head).status == 403
     assert _fail("forbidden", task=task, name="cancel", by=secretary).status == 403
     assert _fail("invalid_state", task=task, name="accept", by=office_head).status == 409
-    task_transition(task=task, name="start", by=responsible)
+    fire(obj=task, name="start", by=responsible)
     assert _fail("result_required", task=task, name="submit", by=responsible).status == 400
     task_result_attach(task=task, by=responsible, text="Готово")
-    task_transition(task=task, name="submit", by=responsible)
+    fire(obj=task, name="submit", by=responsible)
     assert _fail("comment_required", task=task, name="return", by=office_head, comment="  ").status == 400
     assert TaskEvent.objects.filter(task=task).count() == 2
 
 
 def test_a_stale_copy_gets_a_conflict(task, responsible, office_head):
     stale = PreparationTask.objects.get(pk=task.pk)
-    task_transition(task=task, name="cancel", by=office_head)
+    fire(obj=task, name="cancel", by=office_head)
 
     _fail("conflict", task=stale, name="start", by=responsible)
 
 
 def test_available_actions_per_person(task, responsible, office_head, outsider):
-    assert task_transitions_available(task=task, user=responsible) == ["start"]
-    assert task_transitions_available(task=task, user=office_head) == ["cancel"]
-    assert task_transitions_available(task=task, user=outsider) == []
+    assert available(obj=task, user=responsible) == ["start"]
+    assert available(obj=task, user=office_head) == ["cancel"]
+    assert available(obj=task, user=outsider) == []
 
 
 def test_result_file_limits(task, responsible, responsible2, settings, tmp_path):
@@ -91,7 +92,7 @@ def test_result_file_limits(task, responsible, responsible2, settings, tmp_path)
 
 
 def test_events_are_append_only(task, responsible):
-    event = task_transition(task=task, name="start", by=responsible)
+    event = fire(obj=task, name="start", by=responsible)
     with pytest.raises(PermissionError):
         event.save()
     with pytest.raises(PermissionError):
@@ -103,11 +104,10 @@ def test_postponing_a_session_moves_open_tasks_and_cancelling_cancels_them(appro
     tasks_assign(today=D(2023, 1, 16))
     february = approved_plan.sessions.get(number=1)
     done = PreparationTask.objects.filter(session=february).first()
-    task_transition(task=done, name="cancel", by=office_head)
-    from workflow.services import session_cancel, session_postpone
+    fire(obj=done, name="cancel", by=office_head)
 
     with time_machine.travel(datetime.datetime(2023, 1, 20, 12, tzinfo=datetime.UTC), tick=False):
-        session_postpone(session=february, by=office_head, planned_month=D(2023, 3, 1))
+        fire(name="postpone", obj=february, by=office_head, planned_month=D(2023, 3, 1))
 
     open_tasks = PreparationTask.objects.filter(session=february).exclude(pk=done.pk)
     assert {t.due_date for t in open_tasks} == {D(2023, 3, 3)}  # 15 March - 10 = Sunday 5 March
@@ -115,10 +115,12 @@ def test_postponing_a_session_moves_open_tasks_and_cancelling_cancels_them(appro
     assert TaskEvent.objects.filter(transition="reschedule").count() == 2
     assert "03.03.2023" in TaskEvent.objects.filter(transition="reschedule").first().comment
 
-    session_cancel(session=february, by=office_head)
+    fire(name="cancel", obj=february, by=office_head)
 
     assert set(PreparationTask.objects.filter(session=february).values_list("state", flat=True)) == {"cancelled"}
-    assert TaskEvent.objects.filter(transition="cancel", actor=None).count() == 2
+    # The history names the person whose decision it was, not «Система» (issue: one transition kernel).
+    assert TaskEvent.objects.filter(transition="cancel", actor=office_head, comment="Заседание отменено.").count() == 2
+    assert not TaskEvent.objects.filter(transition__in=("cancel", "reschedule"), actor=None).exists()
 
     # Each open task's assignee was told of the new due date, then of the cancellation.
     from tasks.models import MessageKind, OutboxMessage
@@ -131,19 +133,21 @@ def test_postponing_a_session_moves_open_tasks_and_cancelling_cancels_them(appro
     assert "Изменился срок задачи подготовки:" in moved.body_text and "Срок: 03.03.2023" in moved.body_text
     assert "Заседание № 1 (Март 2023 г.)" in moved.body_text
     called_off = notices[4]
-    assert "Задача подготовки отменена:" in called_off.body_text and "Заседание отменено." in called_off.body_text
+    # The session was called off by the office head: the notice names her (no longer «Система»).
+    assert "Сергеева Ольга Александровна отменил(а) задачу подготовки:" in called_off.body_text
+    assert "Заседание отменено." in called_off.body_text
     assert "Сергеева Ольга Александровна отменил(а)" in notices[0].body_text
 
 
 def test_the_assignee_hears_of_a_return_and_a_cancellation(task, responsible, office_head):
     from tasks.models import MessageKind, OutboxMessage
 
-    task_transition(task=task, name="start", by=responsible)
+    fire(obj=task, name="start", by=responsible)
     task_result_attach(task=task, by=responsible, text="Черновик")
-    task_transition(task=task, name="submit", by=responsible)
+    fire(obj=task, name="submit", by=responsible)
     assert not OutboxMessage.objects.filter(kind=MessageKind.CHANGED).exists()  # submitting is not news to them
 
-    task_transition(task=task, name="return", by=office_head, comment="Добавьте цифры за квартал")
+    fire(obj=task, name="return", by=office_head, comment="Добавьте цифры за квартал")
     returned = OutboxMessage.objects.get(kind=MessageKind.CHANGED)
     assert (returned.recipient, returned.to_email, returned.task_ids) == (responsible, responsible.email, [task.pk])
     assert returned.subject.startswith("Результат возвращён на доработку: ")
@@ -151,7 +155,7 @@ def test_the_assignee_hears_of_a_return_and_a_cancellation(task, responsible, of
     assert "Комментарий: Добавьте цифры за квартал" in returned.body_text
     assert f"/tasks/{task.pk}/" in returned.body_text and "Добавьте цифры за квартал" in returned.body_html
 
-    task_transition(task=task, name="cancel", by=office_head, comment="Тема снята")
+    fire(obj=task, name="cancel", by=office_head, comment="Тема снята")
     cancelled = OutboxMessage.objects.filter(kind=MessageKind.CHANGED).exclude(pk=returned.pk).get()
     assert cancelled.subject.startswith("Задача подготовки отменена: ")
     assert "Тема снята" in cancelled.body_text and "Срок:" not in cancelled.body_text

@@ -10,7 +10,7 @@ import datetime
 import pytest
 import time_machine
 
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tasks.jobs import chase_daily
 from tasks.models import OutboxMessage, OutboxStatus, PreparationTask
 from tests.tasks.celery_helpers import REDIS_DB, Worker, new_queue, producer_broker, wait_until
@@ -45,7 +45,7 @@ def test_approve_then_chase_through_a_real_worker(
         try:
             with time_machine.travel(APPROVAL, tick=True):
                 for name, by in (("submit", secretary), ("agree", office_head), ("approve", department_head)):
-                    transition_fire(obj=seed_plan, name=name, by=by)
+                    fire(obj=seed_plan, name=name, by=by)
             wait_until(lambda: len(received) == 1, what="the assignment notice")
         finally:
             worker.stop()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from approvals.models import ApprovalState
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tasks.assignment import tasks_assign
 from tasks.models import MessageKind, OutboxMessage, PreparationTask, TaskState
 from tests.factories import PASSWORD, make_plan
@@ -154,7 +154,7 @@ def test_office_head_agrees_one_plan_with_a_comment_and_returns_another(
 ):
     other = make_plan(year=2024, sessions=2, items_per_session=2)
     for plan in (seed_plan, other):
-        transition_fire(obj=plan, name="submit", by=secretary)
+        fire(obj=plan, name="submit", by=secretary)
 
     page = new_page()
     page.goto(live_server.url + "/plans/")
@@ -183,8 +183,8 @@ def test_office_head_agrees_one_plan_with_a_comment_and_returns_another(
 
 
 def test_department_head_approves(live_server, new_page, seed_plan, secretary, office_head, department_head):
-    transition_fire(obj=seed_plan, name="submit", by=secretary)
-    transition_fire(obj=seed_plan, name="agree", by=office_head, comment="Согласовано")
+    fire(obj=seed_plan, name="submit", by=secretary)
+    fire(obj=seed_plan, name="agree", by=office_head, comment="Согласовано")
 
     page = new_page()
     page.goto(f"{live_server.url}/plans/{seed_plan.pk}/")
@@ -198,7 +198,7 @@ def test_department_head_approves(live_server, new_page, seed_plan, secretary, o
 def test_without_the_role_no_button_and_a_readable_refusal_when_forced(
     live_server, new_page, seed_plan, secretary, responsible
 ):
-    transition_fire(obj=seed_plan, name="submit", by=secretary)
+    fire(obj=seed_plan, name="submit", by=secretary)
     page = new_page()
     page.goto(f"{live_server.url}/plans/{seed_plan.pk}/")
     log_in(page, "portfolio1")

@@ -4,9 +4,9 @@ import datetime
 
 import time_machine
 
+from lifecycle.kernel import fire
 from tasks.outbox import outbox_drain
 from tasks.reminders import reminders_plan
-from tasks.transitions import task_transition
 from tasks.uploads import task_result_attach
 
 from .conftest import NOW
@@ -31,9 +31,9 @@ def test_board_by_session_and_person_with_the_last_reminder_sent(
     login, office_head, responsible, responsible2, december_tasks
 ):
     done = december_tasks.filter(assignee=responsible2).first()
-    task_transition(task=done, name="start", by=responsible2)
+    fire(obj=done, name="start", by=responsible2)
     task_result_attach(task=done, by=responsible2, text="Готово")
-    task_transition(task=done, name="submit", by=responsible2)  # submitted: not late any more
+    fire(obj=done, name="submit", by=responsible2)  # submitted: not late any more
     with time_machine.travel(DEC_6, tick=False):  # due 5 December: a day late, reminders go out
         reminders_plan(day=DEC_6.date())
         outbox_drain()

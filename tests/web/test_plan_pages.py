@@ -4,7 +4,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from approvals.models import ApprovalState, Decision
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from workflow.edit_services import item_create
 from workflow.models import Plan
 
@@ -29,7 +29,7 @@ def test_the_list_shows_what_each_person_may_see(login, seed_plan, secretary, re
     assert f"/plans/{seed_plan.pk}/" in _html(login(secretary).get("/plans/"))
     assert f"/plans/{seed_plan.pk}/" not in _html(login(responsible).get("/plans/"))  # a draft
     assert "Планов, доступных вам, пока нет" in _html(login(outsider).get("/plans/"))
-    transition_fire(obj=seed_plan, name="submit", by=secretary)
+    fire(obj=seed_plan, name="submit", by=secretary)
     html = _html(login(responsible).get("/plans/"))
     assert f"/plans/{seed_plan.pk}/" in html and "На согласовании" in html
 
@@ -71,14 +71,14 @@ def test_buttons_are_the_ones_the_user_may_press_now(
     request, login, seed_plan, secretary, office_head, state_by, who, expected
 ):
     for name in state_by:
-        transition_fire(obj=seed_plan, name=name, by=secretary if name == "submit" else office_head)
+        fire(obj=seed_plan, name=name, by=secretary if name == "submit" else office_head)
     html = _html(login(request.getfixturevalue(who)).get(f"/plans/{seed_plan.pk}/"))
     assert _buttons(html) == expected
     assert ('name="comment"' in html) == bool(expected)
 
 
 def test_office_head_agrees_with_a_comment_and_it_is_on_the_sheet(login, seed_plan, secretary, office_head):
-    transition_fire(obj=seed_plan, name="submit", by=secretary)
+    fire(obj=seed_plan, name="submit", by=secretary)
     client = login(office_head)
     response = client.post(
         f"/plans/{seed_plan.pk}/transition/", {"transition": "agree", "comment": "Согласовано без замечаний"}
@@ -92,7 +92,7 @@ def test_office_head_agrees_with_a_comment_and_it_is_on_the_sheet(login, seed_pl
 
 
 def test_return_needs_a_comment(login, seed_plan, secretary, office_head):
-    transition_fire(obj=seed_plan, name="submit", by=secretary)
+    fire(obj=seed_plan, name="submit", by=secretary)
     client = login(office_head)
     response = client.post(f"/plans/{seed_plan.pk}/transition/", {"transition": "return", "comment": "  "})
     assert response.status_code == 302
@@ -105,8 +105,8 @@ def test_return_needs_a_comment(login, seed_plan, secretary, office_head):
 
 
 def test_department_head_approves(login, seed_plan, secretary, office_head, department_head):
-    transition_fire(obj=seed_plan, name="submit", by=secretary)
-    transition_fire(obj=seed_plan, name="agree", by=office_head)
+    fire(obj=seed_plan, name="submit", by=secretary)
+    fire(obj=seed_plan, name="agree", by=office_head)
     client = login(department_head)
     client.post(f"/plans/{seed_plan.pk}/transition/", {"transition": "approve"})
     assert _state(seed_plan) == ApprovalState.APPROVED
@@ -118,7 +118,7 @@ def test_department_head_approves(login, seed_plan, secretary, office_head, depa
 def test_forcing_agree_without_the_role_is_a_readable_refusal_that_changes_nothing(
     request, login, seed_plan, secretary, who
 ):
-    transition_fire(obj=seed_plan, name="submit", by=secretary)
+    fire(obj=seed_plan, name="submit", by=secretary)
     decisions = Decision.objects.count()
     response = login(request.getfixturevalue(who)).post(
         f"/plans/{seed_plan.pk}/transition/", {"transition": "agree", "comment": "Да"}
@@ -168,7 +168,7 @@ def test_an_amendment_has_its_own_buttons_and_cycle(login, approved_plan, secret
 def test_forcing_an_item_transition_without_the_role(login, approved_plan, secretary, responsible):
     session = approved_plan.sessions.order_by("number").last()
     item = item_create(by=secretary, session=session, text="Новая тема")
-    transition_fire(obj=item, name="submit", by=secretary)
+    fire(obj=item, name="submit", by=secretary)
     response = login(responsible).post(f"/items/{item.pk}/transition/", {"transition": "agree"})
     assert response.status_code == 403 and "Действие недоступно" in _html(response)
     item.refresh_from_db()

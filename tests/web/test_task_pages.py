@@ -7,8 +7,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from lifecycle.kernel import fire
 from tasks.models import MessageKind, OutboxMessage, PreparationTask, TaskEvent, TaskState
-from tasks.transitions import task_transition
 from tasks.uploads import task_result_attach
 from tests.tasks.uploads import docx_bytes
 
@@ -24,9 +24,9 @@ def _fresh(task) -> PreparationTask:
 
 
 def _submitted(task, by):
-    task_transition(task=task, name="start", by=by)
+    fire(obj=task, name="start", by=by)
     task_result_attach(task=task, by=by, text="Отчёт готов")
-    task_transition(task=task, name="submit", by=by)
+    fire(obj=task, name="submit", by=by)
     return task
 
 
@@ -65,7 +65,7 @@ def test_filters_due_soon_overdue_done(login, responsible, office_head, december
         assert f"/tasks/{first.pk}/" in html and f"/tasks/{second.pk}/" not in html  # submitted is not late
         assert "Просрочено: 1" in html
 
-    task_transition(task=second, name="accept", by=office_head)
+    fire(obj=second, name="accept", by=office_head)
     html = _html(client.get("/tasks/?show=done"))
     assert f"/tasks/{second.pk}/" in html and f"/tasks/{first.pk}/" not in html
 
@@ -180,7 +180,7 @@ def test_the_office_head_returns_with_a_comment_and_accepts(login, responsible, 
     assert _fresh(my_task).state == TaskState.IN_PROGRESS
     assert "Добавьте цифры за ноябрь" in _html(login(responsible).get(url))
 
-    task_transition(task=_fresh(my_task), name="submit", by=responsible)
+    fire(obj=_fresh(my_task), name="submit", by=responsible)
     client.post(f"{url}transition/", {"transition": "accept"})
     assert _fresh(my_task).state == TaskState.DONE
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.admin import grant_admin_permissions
 from approvals.models import ApprovalState, Decision
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tests.factories import make_plan, make_user
 from workflow.models import AgendaItem, Plan, Session, SessionState
 
@@ -70,8 +70,8 @@ def plan(responsible):
 
 @pytest.fixture
 def agreed_plan(plan, secretary, office_head):
-    transition_fire(obj=plan, name="submit", by=secretary)
-    transition_fire(obj=plan, name="agree", by=office_head, comment="Согласовано без замечаний")
+    fire(obj=plan, name="submit", by=secretary)
+    fire(obj=plan, name="agree", by=office_head, comment="Согласовано без замечаний")
     return plan
 
 
@@ -124,7 +124,7 @@ def test_posting_a_transition_as_the_right_user_moves_the_state_and_writes_a_dec
 
 
 def test_posting_a_transition_as_the_wrong_user_changes_nothing_and_explains(plan, secretary, department_head):
-    transition_fire(obj=plan, name="submit", by=secretary)
+    fire(obj=plan, name="submit", by=secretary)
     client = _client(department_head)
 
     response = client.post(_transition_url(plan), {"transition": "agree", "comment": ""}, follow=True)
@@ -160,7 +160,7 @@ def test_transition_view_refuses_get(plan, secretary):
 
 
 def test_return_without_a_comment_is_refused_with_a_message(plan, secretary, office_head):
-    transition_fire(obj=plan, name="submit", by=secretary)
+    fire(obj=plan, name="submit", by=secretary)
     client = _client(office_head)
 
     response = client.post(_transition_url(plan), {"transition": "return", "comment": "   "}, follow=True)
@@ -214,7 +214,7 @@ def test_changelist_action_asks_for_a_comment_then_fires(plan, secretary):
 
 
 def test_changelist_return_action_without_comment_is_refused(plan, secretary, office_head):
-    transition_fire(obj=plan, name="submit", by=secretary)
+    fire(obj=plan, name="submit", by=secretary)
     client = _client(office_head)
     changelist = reverse("admin:workflow_plan_changelist")
 
@@ -298,7 +298,7 @@ def test_department_head_only_views_a_draft(plan, department_head):
 def test_a_submitted_plan_is_read_only_even_for_the_secretary(plan, secretary):
     client = _client(secretary)
     data = _form_data(client.get(_change_url(plan)))
-    transition_fire(obj=plan, name="submit", by=secretary)
+    fire(obj=plan, name="submit", by=secretary)
 
     page = client.get(_change_url(plan))
     refused = client.post(_change_url(plan), {**data, "title": "Поздняя правка"})
@@ -312,7 +312,7 @@ def test_a_submitted_plan_is_read_only_even_for_the_secretary(plan, secretary):
 def test_an_amendment_added_to_an_approved_plan_runs_its_own_cycle(
     agreed_plan, secretary, office_head, department_head
 ):
-    transition_fire(obj=agreed_plan, name="approve", by=department_head)
+    fire(obj=agreed_plan, name="approve", by=department_head)
     session = agreed_plan.sessions.first()
     client = _client(secretary)
 
@@ -387,7 +387,7 @@ def test_session_postpone_needs_a_month_and_department_head_gets_no_session_butt
 
 
 def test_decision_admin_is_view_only_even_for_a_superuser(plan, secretary):
-    decision = transition_fire(obj=plan, name="submit", by=secretary, comment="Первое")
+    decision = fire(obj=plan, name="submit", by=secretary, comment="Первое")
     total = Decision.objects.count()
     root = make_user("root", role="", is_staff=True, is_superuser=True)
     client = Client()

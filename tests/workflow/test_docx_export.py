@@ -12,7 +12,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from workflow.docx_export import approval_sheet_docx, plan_docx
 from workflow.models import AgendaItem
 
@@ -53,7 +53,7 @@ def signed_plan(seed_plan, secretary, office_head, department_head):
     )
     for name, by, when in steps:
         with time_machine.travel(when, tick=False):
-            transition_fire(obj=seed_plan, name=name, by=by)
+            fire(obj=seed_plan, name=name, by=by)
     return seed_plan
 
 
@@ -144,8 +144,8 @@ def test_approved_plan_carries_decision_dates_and_no_draft_mark(signed_plan):
 
 def test_agreed_plan_shows_the_agreement_date_only(seed_plan, secretary, office_head):
     with time_machine.travel(datetime.datetime(2023, 1, 18, 12, 0, tzinfo=MSK), tick=False):
-        transition_fire(obj=seed_plan, name="submit", by=secretary)
-        transition_fire(obj=seed_plan, name="agree", by=office_head)
+        fire(obj=seed_plan, name="submit", by=secretary)
+        fire(obj=seed_plan, name="agree", by=office_head)
 
     preamble = _preamble(_open(plan_docx(plan=seed_plan)))
 
@@ -155,9 +155,9 @@ def test_agreed_plan_shows_the_agreement_date_only(seed_plan, secretary, office_
 
 
 def test_returned_plan_loses_its_agreement_date(seed_plan, secretary, office_head, department_head):
-    transition_fire(obj=seed_plan, name="submit", by=secretary)
-    transition_fire(obj=seed_plan, name="agree", by=office_head)
-    transition_fire(obj=seed_plan, name="return", by=department_head, comment="Уточнить сроки")
+    fire(obj=seed_plan, name="submit", by=secretary)
+    fire(obj=seed_plan, name="agree", by=office_head)
+    fire(obj=seed_plan, name="return", by=department_head, comment="Уточнить сроки")
 
     preamble = _preamble(_open(plan_docx(plan=seed_plan)))
 
@@ -190,8 +190,8 @@ def test_approval_sheet_lists_every_decision(signed_plan, secretary, office_head
 
 
 def test_approval_sheet_keeps_return_comments(seed_plan, secretary, office_head):
-    transition_fire(obj=seed_plan, name="submit", by=secretary)
-    transition_fire(obj=seed_plan, name="return", by=office_head, comment="Добавить отчёт РЦ")
+    fire(obj=seed_plan, name="submit", by=secretary)
+    fire(obj=seed_plan, name="return", by=office_head, comment="Добавить отчёт РЦ")
 
     rows = _open(approval_sheet_docx(plan=seed_plan)).tables[0].rows
 

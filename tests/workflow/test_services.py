@@ -186,26 +186,26 @@ def test_demo_load_returns_both_plans(db):
 
 @pytest.mark.django_db
 def test_session_events_by_office_staff_only(seed_plan, secretary, responsible):
-    from workflow.exceptions import WorkflowError
-    from workflow.services import session_cancel, session_hold, session_postpone, session_schedule
+    from lifecycle.exceptions import TransitionError
+    from lifecycle.kernel import fire
 
     first, second, third = list(seed_plan.sessions.order_by("number"))[:3]
-    with pytest.raises(WorkflowError) as error:
-        session_cancel(session=first, by=responsible)
+    with pytest.raises(TransitionError) as error:
+        fire(name="cancel", obj=first, by=responsible)
     assert error.value.status == 403
     starts = datetime.datetime(2023, 2, 16, 15, 0, tzinfo=datetime.UTC)
-    session_schedule(session=first, by=secretary, starts_at=starts, place="каб. 301")
+    fire(name="schedule", obj=first, by=secretary, starts_at=starts, place="каб. 301")
     assert (first.state, first.starts_at, first.place) == ("scheduled", starts, "каб. 301")
-    session_hold(session=first, by=secretary)
+    fire(name="hold", obj=first, by=secretary)
     assert first.state == "held"
-    with pytest.raises(WorkflowError) as error:
-        session_postpone(session=second, by=secretary, planned_month=datetime.date(2023, 3, 1))
+    with pytest.raises(TransitionError) as error:
+        fire(name="postpone", obj=second, by=secretary, planned_month=datetime.date(2023, 3, 1))
     assert error.value.status == 400 and "более поздний месяц" in error.value.message
-    session_postpone(session=second, by=secretary, planned_month=datetime.date(2023, 5, 1))
+    fire(name="postpone", obj=second, by=secretary, planned_month=datetime.date(2023, 5, 1))
     assert (second.state, second.planned_month) == ("postponed", datetime.date(2023, 5, 1))
-    session_cancel(session=third, by=secretary)
-    with pytest.raises(WorkflowError) as error:
-        session_hold(session=third, by=secretary)
+    fire(name="cancel", obj=third, by=secretary)
+    with pytest.raises(TransitionError) as error:
+        fire(name="hold", obj=third, by=secretary)
     assert error.value.status == 409 and "Отменено" in error.value.message
 
 

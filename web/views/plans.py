@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from approvals.models import COMMENT_REQUIRED, TransitionName
-from approvals.services import transition_fire
+from approvals.models import APPROVAL, TransitionName
 from config.errors import DomainError
+from lifecycle.kernel import fire
 from workflow.visibility import items_visible
 
 from .. import selectors
@@ -61,7 +61,7 @@ def plan_detail(request, pk: int):
             "plan": plan,
             "decisions": selectors.plan_approval_sheet(plan=plan, user=request.user),
             "downloads": _downloads(plan),
-            "comment_required": [str(name) for name in COMMENT_REQUIRED],
+            "comment_required": [t.name for t in APPROVAL.transitions if t.comment_required],
         },
     )
 
@@ -70,7 +70,7 @@ def _fire(request, obj, *, back: str):
     name = request.POST.get("transition", "")
     comment = request.POST.get("comment", "")[:5000]
     try:
-        transition_fire(obj=obj, name=name, by=request.user, comment=comment)
+        fire(obj=obj, name=name, by=request.user, comment=comment)
     except DomainError as exc:
         return refusal_response(request, exc, back=back)
     messages.success(request, DONE_MESSAGES.get(name) or _("Готово."))

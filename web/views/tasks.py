@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import DomainError
-from tasks import transitions, uploads
+from lifecycle.kernel import fire
+from tasks import uploads
 from tasks.models import TaskTransition, sees_all_tasks
 
 from .. import selectors
@@ -119,7 +120,7 @@ def task_transition(request, pk: int):
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
-        transitions.task_transition(task=task, name=name, by=request.user, comment=comment)
+        fire(obj=task, name=name, by=request.user, comment=comment)
     except DomainError as exc:
         return refusal_response(request, exc, back=back)
     messages.success(request, DONE_MESSAGES.get(name) or _("Готово."))

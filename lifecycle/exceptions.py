@@ -1,30 +1,35 @@
+"""Refusals of the transition kernel. Each carries a stable ``code``, an HTTP status and a
+Russian message; ``config.api_errors`` maps them like every other DomainError."""
+
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import DomainError
 
 
-class ApprovalError(DomainError):
-    """A transition was refused. ``code`` tells why; ``message`` says it in Russian."""
+class TransitionError(DomainError):
+    """A transition was refused; ``code`` says why."""
 
-    code = "approval_error"
+    code = "transition_error"
 
 
-class TransitionForbidden(ApprovalError):
+class TransitionForbidden(TransitionError):
     status = 403
     code = "forbidden"
 
 
-class TransitionNotAvailable(ApprovalError):
+class TransitionNotAvailable(TransitionError):
     status = 409
     code = "invalid_state"
 
 
-class TransitionBlocked(ApprovalError):
+class TransitionBlocked(TransitionError):
+    """One of the object's own conditions stops the transition (its code may be more specific)."""
+
     status = 409
     code = "blocked"
 
 
-class ConcurrentChange(ApprovalError):
+class ConcurrentChange(TransitionError):
     status = 409
     code = "conflict"
 
@@ -32,7 +37,7 @@ class ConcurrentChange(ApprovalError):
         super().__init__(message or _("Объект только что изменён другим пользователем. Обновите страницу."), **kwargs)
 
 
-class CommentRequired(ApprovalError):
+class CommentRequired(TransitionError):
     status = 400
     code = "comment_required"
 

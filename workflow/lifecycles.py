@@ -1,0 +1,123 @@
+"""The plan domain's life cycles, declared for the transition kernel (``lifecycle.kernel``).
+
+- Plans and agenda items share the approval life cycle (``approvals.models.APPROVAL``); a plan
+  carries its items along, an item moves on its own only as an amendment of an approved plan.
+- Sessions: planned → scheduled (exact date set) → held, or postponed / cancelled; the office
+  staff fire them; a session of an archived plan no longer changes. What follows from a session's
+  change (its preparation tasks moved or cancelled) is the tasks app's answer to the signal.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role
+from approvals.models import APPROVAL, ApprovalState, TransitionName
+from lifecycle.exceptions import TransitionError
+from lifecycle.kernel import Condition, Lifecycle, Log, Roles, Transition
+
+
+def _plan_carries_items(plan, transition, *, from_state, log, by) -> None:
+    """Agenda items that stood where the plan stood move with it (amendments do not)."""
+    from approvals.services import decisions_carry
+
+    decisions_carry(model=plan.items.model, queryset=plan.items.all(), from_state=from_state, to_state=plan.state,
+                    decision=log)
+
+
+def _item_moves_with_plan(item, transition) -> str | None:
+    if transition.name == TransitionName.ARCHIVE:
+        return str(gettext_lazy("Пункты переносятся в архив вместе с планом."))
+    plan_state = item.plan.state
+    if plan_state != ApprovalState.APPROVED:
+        return _("Пункт согласуется и утверждается вместе с планом (план: «%(state)s»).") % {
+            "state": ApprovalState(plan_state).label
+        }
+    return None
+
+
+PLAN = APPROVAL.but(name="plan", cascade=_plan_carries_items)
+AGENDA_ITEM = APPROVAL.but(name="agenda_item", conditions=(Condition(_item_moves_with_plan),))
+
+
+class SessionState(models.TextChoices):
+    PLANNED = "planned", gettext_lazy("Запланировано")
+    SCHEDULED = "scheduled", gettext_lazy("Назначено")
+    HELD = "held", gettext_lazy("Проведено")
+    POSTPONED = "postponed", gettext_lazy("Перенесено")
+    CANCELLED = "cancelled", gettext_lazy("Отменено")
+
+
+class SessionTransition(models.TextChoices):
+    SCHEDULE = "schedule", gettext_lazy("Назначить дату")
+    POSTPONE = "postpone", gettext_lazy("Перенести на месяц")
+    CANCEL = "cancel", gettext_lazy("Отменить")
+    HOLD = "hold", gettext_lazy("Отметить проведённым")
+
+
+def _schedule(session, *, starts_at: datetime.datetime, place: str = "") -> None:
+    session.starts_at = starts_at
+    session.planned_month = starts_at.date().replace(day=1)
+    if place:
+        session.place = place
+
+
+def _postpone(session, *, planned_month: datetime.date, starts_at: datetime.datetime | None = None) -> None:
+    session.planned_month = planned_month.replace(day=1)
+    session.starts_at = starts_at
+
+
+def _postpone_later(session, *, planned_month: datetime.date, starts_at=None) -> None:
+    if planned_month.replace(day=1) <= session.planned_month:
+        from workflow.months import month_label
+
+        raise TransitionError(
+            _("Перенести заседание можно только на более поздний месяц, чем %(month)s.")
+            % {"month": month_label(session.planned_month)},
+            code="invalid", status=400,
+        )
+
+
+def _plan_not_archived(session, transition) -> str | None:
+    if session.plan.state == ApprovalState.ARCHIVED:
+        return _("План перенесён в архив: заседания его года больше не меняются.")
+    return None
+
+
+_OPEN = (SessionState.PLANNED, SessionState.SCHEDULED, SessionState.POSTPONED)
+_STAFF = Roles.anywhere(
+    Role.SECRETARY, Role.OFFICE_HEAD,
+    message=gettext_lazy("Изменять сроки заседаний может только секретарь или руководитель Проектного офиса."),
+)
+
+
+def _session_log() -> Log:
+    from workflow.models import SessionEvent
+
+    return Log(model=SessionEvent, link=lambda session: {"session": session}, with_arguments=True)
+
+
+SESSION = Lifecycle(
+    name="session",
+    states=SessionState,
+    initial=SessionState.PLANNED,
+    log=_session_log,
+    state_message=gettext_lazy("Действие невозможно: заседание в состоянии «%(state)s»."),
+    conflict_message=gettext_lazy("Заседание уже изменено другим пользователем: теперь «%(state)s»."),
+    conditions=(Condition(_plan_not_archived, code="invalid_state", status=409),),
+    transitions=(
+        Transition(SessionTransition.SCHEDULE, SessionTransition.SCHEDULE.label, _OPEN, SessionState.SCHEDULED,
+                   _STAFF, effect=_schedule, description="Назначить дату и время (и место). Офис."),
+        Transition(SessionTransition.POSTPONE, SessionTransition.POSTPONE.label, _OPEN, SessionState.POSTPONED,
+                   _STAFF, effect=_postpone, validate=_postpone_later,
+                   description="Перенести на более поздний месяц. Офис."),
+        Transition(SessionTransition.CANCEL, SessionTransition.CANCEL.label, _OPEN, SessionState.CANCELLED,
+                   _STAFF, description="Отменить заседание и его открытые задачи. Офис."),
+        Transition(SessionTransition.HOLD, SessionTransition.HOLD.label, _OPEN, SessionState.HELD, _STAFF,
+                   description="Отметить заседание проведённым. Офис."),
+    ),
+)
