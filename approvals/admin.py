@@ -13,6 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lifecycle.admin import ReadOnlyInlineMixin
+
 from .models import Decision
 
 
@@ -27,7 +29,7 @@ def _decision_path(decision: Decision) -> str:
     return f"{decision.get_from_state_display()} → {decision.get_to_state_display()}"
 
 
-class DecisionInline(GenericTabularInline):
+class DecisionInline(ReadOnlyInlineMixin, GenericTabularInline):
     """The approval sheet of one object: read-only for everyone, superusers included."""
 
     model = Decision
@@ -37,9 +39,6 @@ class DecisionInline(GenericTabularInline):
     verbose_name_plural = gettext_lazy("Лист согласования")
     fields = ("actor_name", "actor_position", "action", "path", "created_at", "comment")
     readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
     show_change_link = False
 
     def get_queryset(self, request):
@@ -52,15 +51,6 @@ class DecisionInline(GenericTabularInline):
     @admin.display(description=gettext_lazy("из → в"))
     def path(self, decision: Decision) -> str:
         return _decision_path(decision)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_view_permission(self, request, obj=None) -> bool:
         # Whoever may see the object may see its approval sheet.

@@ -185,3 +185,28 @@ class TransitionAdminMixin:
             )
         for line in failed:
             messages.error(request, line)
+
+
+class ReadOnlyInlineMixin:
+    """An inline shown for reading only: no adding, changing or deleting, superusers included."""
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class LogInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """A life cycle's log rows (history) on its object's page."""
+
+    fields = ("created_at", "transition", "from_state", "to_state", "actor_name", "actor_position", "comment")
+    readonly_fields = fields
+    ordering = ("created_at", "id")

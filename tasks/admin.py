@@ -13,6 +13,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lifecycle.admin import LogInline
+
 from .models import OutboxMessage, OutboxStatus, PreparationTask, ReminderPolicy, TaskEvent
 
 UNSENT = (OutboxStatus.PENDING, OutboxStatus.FAILED)
@@ -33,21 +35,8 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TaskEventInline(admin.TabularInline):
+class TaskEventInline(LogInline):
     model = TaskEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "transition", "from_state", "to_state", "actor_name", "actor_position", "comment"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PreparationTask)

@@ -8,10 +8,10 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lifecycle.admin import TransitionAdminMixin, TransitionForm
+from lifecycle.admin import LogInline, ReadOnlyInlineMixin, TransitionAdminMixin, TransitionForm
 
 from .. import edit_services, visibility
-from ..models import AgendaItem, Session
+from ..models import AgendaItem, Session, SessionEvent
 from ..months import month_label
 from .common import (
     DomainErrorsAsMessagesMixin,
@@ -39,25 +39,23 @@ class SessionMonthFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SessionItemInline(admin.TabularInline):
+class SessionItemInline(ReadOnlyInlineMixin, admin.TabularInline):
     """The session's topics, for reading; they are edited in the plan or on their own pages."""
 
     model = AgendaItem
     fk_name = "session"
     fields = ("text", "parent", "project", "state")
     readonly_fields = fields
-    extra = 0
     show_change_link = True
     verbose_name_plural = gettext_lazy("пункты повестки")
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+class SessionEventInline(LogInline):
+    """The session's history: who scheduled, moved, cancelled or held it, and when."""
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    model = SessionEvent
+    fields = (*LogInline.fields, "details")
+    readonly_fields = fields
 
 
 class SessionTransitionForm(TransitionForm):
@@ -109,7 +107,7 @@ class SessionAdmin(DomainErrorsAsMessagesMixin, TransitionAdminMixin, admin.Mode
     list_select_related = ("plan",)
     fields = ("plan", "number", "source_number", "planned_month", "starts_at", "place", "state")
     readonly_fields = ("plan", "starts_at", "state")
-    inlines = (SessionItemInline,)
+    inlines = (SessionItemInline, SessionEventInline)
 
     def get_queryset(self, request):
         sessions = (
