@@ -8,12 +8,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from approvals.models import Decision
 from lifecycle.kernel import available, buttons
 from tasks.models import (
     PENDING_STATES,
@@ -24,9 +22,9 @@ from tasks.models import (
     TaskEvent,
     TaskState,
 )
-from workflow.models import AgendaItem, Plan, Responsibility, Session
-from workflow.serializers import attach_tree
-from workflow.visibility import items_visible, plans_visible
+from workflow.models import Plan
+from workflow.selectors import plan_tree
+from workflow.visibility import plans_visible
 
 DUE_SOON_DAYS = 7
 
@@ -113,52 +111,27 @@ def plan_list(*, user: User) -> QuerySet[Plan]:
 
 
 def plan_document(*, plan: Plan, user: User) -> Plan:
-    """``plan`` with ``tree_sessions`` → ``tree_items`` → ``tree_children`` of what the user
-    sees, each item with ``actions`` (the transitions the user may fire on it now)."""
-    items = list(
-        items_visible(user=user)
-        .filter(plan=plan)
-        .select_related("project")
-        .prefetch_related(
-            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("person", "group"))
-        )
-        .order_by("order", "id")
-    )
-    sessions = list(Session.objects.filter(plan=plan).order_by("number"))
-    attach_tree(plan, items, sessions)
-    for item in items:
-        item.actions = buttons(obj=item, user=user)
-    for session in sessions:
+    """``plan`` as the shared tree (``workflow.selectors.plan_tree``) of what the user sees, each
+    item with ``actions`` (the transitions the user may fire on it now) and each session with its
+    responsible persons and groups in document order."""
+    plan_tree(plan=plan, user=user)
+    for session in plan.tree_sessions:
         session.responsible_labels = list(dict.fromkeys(_labels(session.tree_items)))
+        for item in _walk(session.tree_items):
+            item.actions = buttons(obj=item, user=user)
     plan.actions = buttons(obj=plan, user=user)
     return plan
 
 
+def _walk(items):
+    for item in items:
+        yield item
+        yield from _walk(item.tree_children)
+
+
 def _labels(items) -> list[str]:
     """Responsible persons and groups of ``items`` and their sub-items, in document order."""
-    labels = []
-    for item in items:
-        labels += [r.label for r in item.responsibilities.all()]
-        labels += _labels(item.tree_children)
-    return labels
-
-
-def plan_approval_sheet(*, plan: Plan, user: User) -> list[Decision]:
-    """The plan's decisions and the own decisions of its amendments the user sees; the rows an
-    item got by moving along with the plan are the plan's decision, not repeated."""
-    item_ids = list(items_visible(user=user).filter(plan=plan, is_amendment=True).values_list("pk", flat=True))
-    plan_type = ContentType.objects.get_for_model(Plan)
-    item_type = ContentType.objects.get_for_model(AgendaItem)
-    decisions = list(
-        Decision.objects.filter(
-            Q(content_type=plan_type, object_id=plan.pk)
-            | Q(content_type=item_type, object_id__in=item_ids, carried_by__isnull=True)
-        ).order_by("created_at", "id")
-    )
-    items = {item.pk: item for item in AgendaItem.objects.filter(pk__in=item_ids)}
-    for decision in decisions:
-        decision.item = items.get(decision.object_id) if decision.content_type_id == item_type.pk else None
-    return decisions
+    return [who["name"] for item in _walk(items) for who in item.tree_responsibles]
 
 
 # --- The overdue board ---------------------------------------------------------------------

@@ -12,8 +12,7 @@ plan's tree is built in Python from one query of its items.
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -23,7 +22,7 @@ from rest_framework.response import Response
 
 from accounts.api import OFFICE_WRITE
 from accounts.models import User
-from approvals.models import ApprovalState, Decision
+from approvals.models import Decision
 from approvals.serializers import DecisionSerializer
 from config.api_schema import error_response, error_responses
 from lifecycle.api import transition_actions
@@ -32,6 +31,7 @@ from . import edit_services, services
 from .filters import AgendaItemFilter, PlanFilter, ProjectFilter, SessionFilter
 from .lifecycles import AGENDA_ITEM, PLAN, SESSION
 from .models import AgendaItem, Plan, Project, Responsibility, Session
+from .selectors import items_seen_in_plans, plan_approval_sheet, plan_tree
 from .serializers import (
     AgendaItemSerializer,
     AgendaItemUpdateSerializer,
@@ -44,9 +44,8 @@ from .serializers import (
     SessionScheduleSerializer,
     SessionSerializer,
     SessionUpdateSerializer,
-    attach_tree,
 )
-from .visibility import items_visible, plans_visible, sees_drafts, sessions_visible
+from .visibility import items_visible, plans_visible, sessions_visible
 
 PLAN_EXAMPLE = OpenApiExample(
     "Новый план",
@@ -80,53 +79,6 @@ def _count(model, fk: str, queryset=None):
 
 def _responsibilities() -> Prefetch:
     return Prefetch("responsibilities", queryset=Responsibility.objects.select_related("person", "group"))
-
-
-def _items_seen_in_plans(user: User):
-    """Items a user sees inside a plan they see (drafts of a plan only by those who see drafts)."""
-    return AgendaItem.objects.all() if sees_drafts(user) else AgendaItem.objects.exclude(state=ApprovalState.DRAFT)
-
-
-# What User.__str__ reads, in the model's field order (as User.from_db takes them).
-_PERSON_NAME_FIELDS = tuple(
-    f.attname
-    for f in User._meta.concrete_fields
-    if f.attname in {"id", "short_name", "first_name", "last_name", "username"}
-)
-
-
-def _responsibles_attach(plan: Plan, items: list[AgendaItem]) -> None:
-    """Set each item's ``tree_responsibles`` (kind, id and name, in document order), as the
-    plan's tree shows them, from one query of plain rows: prefetching model objects for
-    hundreds of items cost more than the rest of the plan's response."""
-    by_item = {}
-    for item in items:
-        item.tree_responsibles = by_item[item.pk] = []
-    rows = (
-        Responsibility.objects.filter(item__plan=plan)
-        .order_by("item_id", "order", "id")
-        .values_list("item_id", "group_id", "group__name", *(f"person__{name}" for name in _PERSON_NAME_FIELDS))
-    )
-    names: dict[int, str] = {}
-    for item_id, group_id, group_name, *person in rows:
-        if item_id not in by_item:
-            continue  # an item this user does not see
-        person_id = person[0]
-        if person_id is None:
-            by_item[item_id].append({"kind": "group", "id": group_id, "name": group_name})
-            continue
-        if person_id not in names:
-            names[person_id] = str(User.from_db("default", _PERSON_NAME_FIELDS, person))
-        by_item[item_id].append({"kind": "person", "id": person_id, "name": names[person_id]})
-
-
-def _plan_tree(plan: Plan, user: User) -> Plan:
-    """``plan`` with its sessions and the items ``user`` sees hung on it as a tree
-    (``attach_tree``): three queries whatever the plan's size."""
-    sessions = list(Session.objects.filter(plan=plan).order_by("number"))
-    items = list(_items_seen_in_plans(user).filter(plan=plan).select_related("project").order_by("order", "id"))
-    _responsibles_attach(plan, items)
-    return attach_tree(plan, items, sessions)
 
 
 # --- Plans ---------------------------------------------------------------------------------
@@ -166,7 +118,7 @@ class PlanViewSet(transition_actions(PLAN, what="план", response=PlanDetailS
         user = self.request.user
         plans = plans_visible(user=user).annotate(
             sessions_count=_count(Session, "plan"),
-            items_count=_count(AgendaItem, "plan", _items_seen_in_plans(user)),
+            items_count=_count(AgendaItem, "plan", items_seen_in_plans(user)),
         )
         return plans
 
@@ -180,13 +132,13 @@ class PlanViewSet(transition_actions(PLAN, what="план", response=PlanDetailS
         return PlanDetailSerializer
 
     def _detail(self, plan: Plan, status_code=status.HTTP_200_OK, serializer_class=PlanDetailSerializer, **extra):
-        fresh = _plan_tree(self.get_queryset().get(pk=plan.pk), self.request.user)
+        fresh = plan_tree(plan=self.get_queryset().get(pk=plan.pk), user=self.request.user)
         for name, value in extra.items():
             setattr(fresh, name, value)
         return Response(serializer_class(fresh, context=self.get_serializer_context()).data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
-        plan = _plan_tree(self.get_object(), request.user)
+        plan = plan_tree(plan=self.get_object(), user=request.user)
         return Response(PlanDetailSerializer(plan, context=self.get_serializer_context()).data)
 
     def create(self, request, *args, **kwargs):
@@ -220,28 +172,7 @@ class PlanViewSet(transition_actions(PLAN, what="план", response=PlanDetailS
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def decisions(self, request, pk=None):
-        plan = self.get_object()
-        plan_type = ContentType.objects.get_for_model(Plan)
-        item_type = ContentType.objects.get_for_model(AgendaItem)
-        visible_items = items_visible(user=request.user).filter(plan=plan).values("pk")
-        rows = list(
-            Decision.objects.filter(
-                Q(content_type=plan_type, object_id=plan.pk)
-                | Q(content_type=item_type, object_id__in=visible_items, carried_by__isnull=True)
-            )
-            .select_related("content_type")
-            .annotate(carried_count=Count("carried"))
-            .order_by("created_at", "id")
-        )
-        texts = dict(
-            AgendaItem.objects.filter(
-                pk__in=[d.object_id for d in rows if d.content_type_id == item_type.pk]
-            ).values_list("pk", "text")
-        )
-        for decision in rows:
-            decision.subject = (
-                str(plan) if decision.content_type_id == plan_type.pk else texts.get(decision.object_id, "")
-            )
+        rows = plan_approval_sheet(plan=self.get_object(), user=request.user)
         return Response(DecisionSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(

@@ -3,7 +3,7 @@
 Serializers only shape data: writes go through ``workflow.edit_services`` (drafts) and
 ``workflow.services`` (sessions' life events); states change only through transitions.
 Nesting (sessions → items → sub-items) is built in Python from one query of the plan's
-items (``attach_tree``), so the number of queries does not depend on the number of items.
+items (``workflow.selectors.attach_tree``), so the number of queries does not depend on the number of items.
 """
 
 from __future__ import annotations
@@ -260,10 +260,12 @@ class PlanDetailSerializer(PlanSerializer):
         fields = [*PlanSerializer.Meta.fields, "sessions"]
 
     def to_representation(self, plan):
-        # The API hangs the tree on the plan first (workflow.api._plan_tree, a fixed number of
-        # queries); a bare plan still serializes, at a query per item.
+        # The API hangs the tree on the plan first (workflow.selectors.plan_tree, a fixed number
+        # of queries); a bare plan is given the whole tree the same way.
         if not hasattr(plan, "tree_sessions"):
-            attach_tree(plan, list(plan.items.all()), list(plan.sessions.all()))
+            from .selectors import plan_tree
+
+            plan_tree(plan=plan, user=None)
         return super().to_representation(plan)
 
 
@@ -278,31 +280,6 @@ class PlanImportResultSerializer(PlanDetailSerializer):
 
 class PlanImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("Документ плана: .docx или текстовая выгрузка (UTF-8 / Windows-1251)."))
-
-
-def attach_tree(plan: Plan, items, sessions) -> Plan:
-    """Hang ``sessions`` (ordered) and ``items`` (ordered) on ``plan`` as a tree, in Python.
-
-    Sets ``plan.tree_sessions``, ``session.tree_items`` and ``item.tree_children``; each
-    item's and session's ``plan`` is the same object, so checking their transitions costs no query. An item
-    whose parent is not visible is shown at its session's top level.
-    """
-    by_id = {item.pk: item for item in items}
-    roots: dict[int, list] = {session.pk: [] for session in sessions}
-    for item in items:
-        item.plan = plan
-        item.tree_children = []
-    for item in items:
-        parent = by_id.get(item.parent_id)
-        if parent is not None:
-            parent.tree_children.append(item)
-        else:
-            roots.setdefault(item.session_id, []).append(item)
-    for session in sessions:
-        session.plan = plan  # the sessions' transition conditions read the plan's state: no query
-        session.tree_items = roots[session.pk]
-    plan.tree_sessions = list(sessions)
-    return plan
 
 
 # --- Projects ------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from tasks.serializers import TaskSerializer
 from tasks.uploads import task_result_attach
 from workflow import edit_services
 from workflow.models import AgendaItem, Plan, Project, Responsibility, Session
-from workflow.serializers import AgendaItemNodeSerializer, SessionNodeSerializer, attach_tree
+from workflow.selectors import attach_tree
+from workflow.serializers import AgendaItemNodeSerializer, SessionNodeSerializer
 
 NOW = datetime.datetime(2023, 1, 16, 9, 0, tzinfo=datetime.UTC)
 

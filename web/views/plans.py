@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from approvals.models import APPROVAL, TransitionName
 from config.errors import DomainError
 from lifecycle.kernel import fire
+from workflow.selectors import plan_approval_sheet
 from workflow.visibility import items_visible
 
 from .. import selectors
@@ -59,7 +60,7 @@ def plan_detail(request, pk: int):
         {
             "nav": "plans",
             "plan": plan,
-            "decisions": selectors.plan_approval_sheet(plan=plan, user=request.user),
+            "decisions": plan_approval_sheet(plan=plan, user=request.user),
             "downloads": _downloads(plan),
             "comment_required": [t.name for t in APPROVAL.transitions if t.comment_required],
         },
