@@ -50,7 +50,7 @@ APPROVAL = Lifecycle(
     name="approval",
     states=ApprovalState,
     initial=ApprovalState.DRAFT,
-    log=lambda: Log(model=Decision, link=_decision_link),
+    log=Log(model="approvals.Decision", link=lambda obj: _decision_link(obj)),
     transitions=(
         Transition(
             TransitionName.SUBMIT, TransitionName.SUBMIT.label, (ApprovalState.DRAFT,), ApprovalState.SUBMITTED,

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.apps import apps
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -146,17 +147,18 @@ class Transition:
 
 @dataclass(frozen=True)
 class Log:
-    """Where a life cycle's log rows go: ``model`` and the fields that tie a row to its object.
-    ``with_arguments``: the model has a ``details`` JSON field that keeps the caller's arguments."""
+    """Where a life cycle's log rows go: ``model`` ("app_label.Model", as the declaration comes
+    before the model) and the fields that tie a row to its object. ``with_arguments``: the model
+    has a ``details`` JSON field that keeps the caller's arguments."""
 
-    model: type[models.Model]
+    model: str
     link: Callable[[Any], dict]
     with_arguments: bool = False
 
     def row(self, *, obj, name: str, from_state: str, to_state: str, by, comment: str, arguments: dict,
             created_at: datetime.datetime | None = None) -> models.Model:
         extra = {"details": _jsonable(arguments)} if self.with_arguments else {}
-        return self.model(
+        return apps.get_model(self.model)(
             **self.link(obj), transition=name, from_state=from_state, to_state=to_state, actor=by,
             actor_name=by.record_name if by else SYSTEM_NAME, actor_position=by.position_label if by else "",
             comment=comment, created_at=created_at or timezone.now(), **extra,
@@ -169,14 +171,13 @@ def _jsonable(arguments: dict) -> dict:
 
 @dataclass(frozen=True)
 class Lifecycle:
-    """A declared life cycle. ``log`` may be given lazily (a callable returning a ``Log``) when
-    the log model is defined after the declaration."""
+    """A declared life cycle."""
 
     name: str
     states: type[models.TextChoices]
     initial: str
     transitions: tuple[Transition, ...]
-    log: Log | Callable[[], Log]
+    log: Log
     state_message: str = gettext_lazy("Действие «%(action)s» невозможно: текущее состояние — «%(state)s».")
     conflict_message: str = gettext_lazy("Состояние уже изменено другим пользователем: теперь «%(state)s».")
     stale_message: str | None = None
@@ -203,9 +204,6 @@ class Lifecycle:
 
     def names(self) -> list[str]:
         return list(self.by_name)
-
-    def log_spec(self) -> Log:
-        return self.log if isinstance(self.log, Log) else self.log()
 
     def model_base(self, *, module: str, verbose_name: str, name: str) -> type[models.Model]:
         """An abstract model with the protected state field and one FSM method per transition."""
@@ -334,7 +332,7 @@ def _fire_locked(locked, *, name: str, by, comment: str, arguments: dict, create
         locked.save()
     except ConcurrentTransition as exc:
         raise ConcurrentChange(lifecycle.stale_message) from exc
-    log = lifecycle.log_spec().row(obj=locked, name=name, from_state=from_state, to_state=locked.state, by=by,
+    log = lifecycle.log.row(obj=locked, name=name, from_state=from_state, to_state=locked.state, by=by,
                                    comment=comment, arguments=arguments, created_at=created_at)
     log.save(force_insert=True)
     if lifecycle.cascade is not None:

@@ -53,17 +53,11 @@ _OFFICE_HEAD = Roles.anywhere(
 )
 
 
-def _task_log() -> Log:
-    from tasks.models import TaskEvent
-
-    return Log(model=TaskEvent, link=lambda task: {"task": task})
-
-
 TASK = Lifecycle(
     name="task",
     states=TaskState,
     initial=TaskState.ASSIGNED,
-    log=_task_log,
+    log=Log(model="tasks.TaskEvent", link=lambda task: {"task": task}),
     state_message=_("Действие «%(action)s» невозможно: задача в состоянии «%(state)s»."),
     conflict_message=_("Задача уже изменена другим пользователем: теперь «%(state)s»."),
     stale_message=_("Задача только что изменена другим пользователем. Обновите страницу."),

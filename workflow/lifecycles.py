@@ -95,17 +95,11 @@ _STAFF = Roles.anywhere(
 )
 
 
-def _session_log() -> Log:
-    from workflow.models import SessionEvent
-
-    return Log(model=SessionEvent, link=lambda session: {"session": session}, with_arguments=True)
-
-
 SESSION = Lifecycle(
     name="session",
     states=SessionState,
     initial=SessionState.PLANNED,
-    log=_session_log,
+    log=Log(model="workflow.SessionEvent", link=lambda session: {"session": session}, with_arguments=True),
     state_message=gettext_lazy("Действие невозможно: заседание в состоянии «%(state)s»."),
     conflict_message=gettext_lazy("Заседание уже изменено другим пользователем: теперь «%(state)s»."),
     conditions=(Condition(_plan_not_archived, code="invalid_state", status=409),),
