@@ -11,7 +11,6 @@ from rest_framework.parsers import JSONParser
 from rest_framework.test import APIClient
 
 from approvals.models import ApprovalState, Decision
-from config.api_parsers import DepthLimitedJSONParser
 
 from .conftest import token_client
 
@@ -67,6 +66,8 @@ def _api_views(patterns, prefix=""):
 
 def test_every_api_view_parses_json_with_the_depth_limit():
     """A view naming its own parsers (as DRF's token view does) must not bring the plain JSON parser back."""
+    from config.api_parsers import DepthLimitedJSONParser
+
     checked = 0
     for route, view in _api_views(get_resolver().url_patterns):
         parsers = (getattr(view, "initkwargs", None) or {}).get("parser_classes") or view.cls.parser_classes

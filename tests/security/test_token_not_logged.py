@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from calendars.services import calendar_token_create
-from config.log_filters import mask_secrets
 from tests.faults.services import free_port, wait_until
 from tests.tasks.celery_helpers import database_url
 
@@ -142,6 +141,8 @@ def test_gunicorn_access_and_error_logs_mask_the_token(feed, server_env, tmp_pat
 
 
 def test_the_mask_leaves_other_paths_alone():
+    from config.log_filters import mask_secrets
+
     assert mask_secrets("/api/calendar/token/") == "/api/calendar/token/"
     assert mask_secrets('"GET /calendar/AbCdEfGh.ics HTTP/1.1" 200') == '"GET /calendar/AbCd….ics HTTP/1.1" 200'
     assert mask_secrets("Not Found: /calendar/AbCdEfGh") == "Not Found: /calendar/AbCd…"
