@@ -304,7 +304,7 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 
 # The cache holds the password-reset counters, so every web process must share it: files in
-# VAR_DIR on the embedded run, Redis in docker-compose (CACHE_URL=rediscache://redis:6379/1).
+# VAR_DIR on the embedded run, Redis in docker-compose (CACHE_URL=redis://redis:6379/1).
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 # Password reset by e-mail (accounts/ratelimit.py): at most this many e-mails per address and
 # this many requests per client address within the window; past that the page answers the same
