@@ -56,6 +56,25 @@ def test_a_transition_refuses_a_deep_body_and_decides_nothing(shape, people, wor
     print(f"proved: a {shape} body gives 400 parse_error; an ordinary one still agrees the plan")
 
 
+@pytest.mark.parametrize(
+    ("content_type", "code"),
+    [
+        ("application/x-www-form-urlencoded", "invalid"),  # a long key, not the fields asked for
+        ("multipart/form-data; boundary=B", "parse_error"),  # Django refuses the over-long part header
+    ],
+)
+def test_form_bodies_cannot_nest(content_type, code, db):
+    """Form and multipart bodies are flat key/value lists: a key of 50,000 brackets is just a long key."""
+    key = "username" + "[0]" * DEPTH
+    if content_type.startswith("multipart"):
+        body = f'--B\r\nContent-Disposition: form-data; name="{key}"\r\n\r\nx\r\n--B--\r\n'
+    else:
+        body = f"{key}=x"
+    answer = APIClient().post("/api/auth/token/", body, content_type=content_type)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == code
+
+
 def _api_views(patterns, prefix=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
