@@ -14,6 +14,7 @@ from rest_framework import permissions, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from config.api_schema import error_responses
 
@@ -101,3 +102,6 @@ class ResponsibleGroupViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class TokenView(ObtainAuthToken):
     """DRF's token view; the schema extension of drf-spectacular describes its body."""
+
+    # DRF's view names its own parsers; the project's (deep JSON refused with 400) apply here too.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES

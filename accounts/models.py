@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from .signals import password_changed
 
 
 class Role(models.TextChoices):
@@ -54,7 +56,45 @@ class User(AbstractUser):
     def save(self, *args, **kwargs) -> None:
         if self.short_name:
             self.short_name = normalize_short_name(self.short_name)
-        super().save(*args, **kwargs)
+        changed = self._password_replaced(kwargs.get("update_fields"))
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if changed:
+                # API tokens and the calendar feed go with the old password, in this transaction.
+                password_changed.send(sender=type(self), user=self)
+
+    def _password_replaced(self, update_fields) -> bool:
+        """Whether this save stores a password hash other than the one in the database.
+
+        Every way of setting a password ends here: the password-change and reset pages, the
+        admin, ``changepassword``, ``set_password()``/``set_unusable_password()`` or a hash
+        assigned by hand, with or without ``update_fields``. Only a bulk ``QuerySet.update()``
+        bypasses ``save()``.
+        """
+        if self.pk is None or getattr(self, "_rehashing_password", False):
+            return False
+        if update_fields is not None and "password" not in update_fields:
+            return False
+        if "password" in self.get_deferred_fields():
+            return False
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list("password", flat=True).first()
+        return stored is not None and stored != self.password
+
+    # Django re-hashes a correct password on login when the hasher's settings have moved on, and
+    # saves it: the password stays the same, so that save must revoke nothing.
+    def check_password(self, raw_password) -> bool:
+        self._rehashing_password = True
+        try:
+            return super().check_password(raw_password)
+        finally:
+            self._rehashing_password = False
+
+    async def acheck_password(self, raw_password) -> bool:
+        self._rehashing_password = True
+        try:
+            return await super().acheck_password(raw_password)
+        finally:
+            self._rehashing_password = False
 
     def __str__(self) -> str:
         return self.short_name or self.get_full_name() or self.username

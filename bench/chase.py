@@ -15,6 +15,7 @@ import datetime
 import logging
 import os
 import random
+import secrets
 import socket
 import subprocess
 import sys
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # As in production: DEBUG off (cached templates, no query log).
 os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", f"bench-{os.urandom(16).hex()}")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # production refuses a weak one
 
 import django  # noqa: E402
 

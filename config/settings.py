@@ -9,6 +9,7 @@ settings; it then refuses to start with an insecure or missing secret.
 from pathlib import Path
 
 import environ
+from django.core.checks.security.base import SECRET_KEY_INSECURE_PREFIX, SECRET_KEY_MIN_LENGTH, _check_secret_key
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -283,3 +284,50 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Hardening: a weak secret, deep request bodies, password-reset floods, tokens in logs ---
+# Production refuses a SECRET_KEY that Django's deployment check would warn about (security.W009:
+# fewer than 50 characters, fewer than 5 distinct ones, or Django's "django-insecure-" prefix).
+if not DEBUG and not _check_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for production (DEBUG=0): it needs at least {SECRET_KEY_MIN_LENGTH} "
+        f"random characters and must not start with '{SECRET_KEY_INSECURE_PREFIX}' (Django's security.W009). "
+        "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+
+# Every API body goes through a JSON parser that answers 400 on absurdly deep documents
+# (config/api_parsers.py); no client of this API sends more than a few levels.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "config.api_parsers.DepthLimitedJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+
+# The cache holds the password-reset counters, so every web process must share it: files in
+# VAR_DIR on the embedded run, Redis in docker-compose (CACHE_URL=redis://redis:6379/1).
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+# Password reset by e-mail (accounts/ratelimit.py): at most this many e-mails per address and
+# this many requests per client address within the window; past that the page answers the same
+# and sends nothing, so it tells neither whether the address exists nor whether it was limited.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
+PASSWORD_RESET_LIMIT_WINDOW_SECONDS = env.int("PASSWORD_RESET_LIMIT_WINDOW_SECONDS", default=3600)
+if min(PASSWORD_RESET_LIMIT_PER_ADDRESS, PASSWORD_RESET_LIMIT_PER_CLIENT, PASSWORD_RESET_LIMIT_WINDOW_SECONDS) < 1:
+    raise ImproperlyConfigured("PASSWORD_RESET_LIMIT_* must be positive numbers.")
+
+# The calendar feed's token is its only key: every log line keeps only its first characters
+# (config/log_filters.py). runserver's request log ("django.server") is declared again here with
+# the filter, as Django declares it; gunicorn uses the same filter through gunicorn.conf.py.
+LOGGING["filters"] = {"mask_secrets": {"()": "config.log_filters.MaskSecretsFilter"}}
+LOGGING["formatters"] = {
+    "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+}
+LOGGING["handlers"]["console"]["filters"] = ["mask_secrets"]
+LOGGING["handlers"]["django.server"] = {
+    "class": "logging.StreamHandler", "formatter": "django.server", "filters": ["mask_secrets"]
+}
+LOGGING["loggers"]["django.server"] = {
+    "handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": ["mask_secrets"]
+}
+LOGGING["loggers"]["django.request"] = {"filters": ["mask_secrets"]}

@@ -4,6 +4,7 @@ responsible person, outsider)."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from accounts.models import Role
@@ -20,6 +21,10 @@ def pytest_configure(config):
     # Login rate limiting (django-axes) is off by default in tests: it refuses Client.login(),
     # which passes no request. tests/security/test_login_rate_limit.py turns it on.
     settings.AXES_ENABLED = False
+    # The cache holds rate-limit counters (password reset): each test process gets its own, in
+    # memory, emptied before every test (``_empty_cache``), so no count leaks between tests or
+    # runs. Processes sharing the configured cache: tests/security/test_password_reset_rate_limit.py.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -32,6 +37,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
 
 
 @pytest.fixture

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.ratelimit import password_reset_allowed
 from tasks.uploads import RESULT_EXTENSIONS
 
 
@@ -51,7 +53,15 @@ class CommentForm(forms.Form):
 
 class OfficePasswordResetForm(PasswordResetForm):
     """Django's form; the e-mail is written in the office's language (``LANGUAGE_CODE``), like
-    every other e-mail: it goes to the account's owner, whatever language the page was in."""
+    every other e-mail: it goes to the account's owner, whatever language the page was in.
+
+    Requests over the limits (``PASSWORD_RESET_LIMIT_*``, per address and per client) send
+    nothing; the view answers with the same page either way."""
+
+    def save(self, *args, request=None, **kwargs):
+        client = get_client_ip_address(request) if request is not None else None
+        if password_reset_allowed(email=self.cleaned_data["email"], client=client):
+            super().save(*args, request=request, **kwargs)
 
     def send_mail(self, *args, **kwargs):
         with translation.override(settings.LANGUAGE_CODE):
