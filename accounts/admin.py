@@ -7,14 +7,19 @@ doors; the admin classes in ``workflow/admin.py`` also check the role and the pl
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from .models import ResponsibleGroup, Role, User
+from config.errors import DomainError
+
+from .models import ResponsibleGroup, Role, Substitution, User
+from .substitutions import substitution_create, substitution_end, substitution_state, substitution_update
 
 _VIEW_PLAN = (
     "workflow.view_plan",
@@ -167,3 +172,57 @@ class GroupAdmin(BaseGroupAdmin):
     @admin.display(description=_("участники"))
     def member_names(self, group: Group) -> str:
         return ", ".join(str(member) for member in group.user_set.all()) or "—"
+
+
+@admin.register(Substitution)
+class SubstitutionAdmin(admin.ModelAdmin):
+    """Substitutions as staff arrange them; every write goes through ``accounts.substitutions``
+    (no overlaps, no change once started; «Завершить досрочно» ends one now)."""
+
+    list_display = ("person", "replaces", "starts_on", "ends_on", "state", "copy_to_replaced")
+    list_filter = ("starts_on",)
+    search_fields = ("person__short_name", "replaces__short_name", "comment")
+    autocomplete_fields = ("person", "replaces")
+    fields = ("person", "replaces", "starts_on", "ends_on", "comment", "copy_to_replaced", "created_by", "ended_at")
+    readonly_fields = ("created_by", "ended_at")
+    actions = ("end_selected",)
+
+    @admin.display(description=_("состояние"))
+    def state(self, sub: Substitution) -> str:
+        return {"planned": _("ещё не началось"), "running": _("идёт"), "ended": _("окончено")}[substitution_state(sub)]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or substitution_state(obj) == "planned")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a substitution that happened is part of the record; end or call it off instead
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in ("person", "starts_on", "ends_on", "comment",
+                                                            "copy_to_replaced")}
+        try:
+            if change:
+                substitution_update(sub=obj, by=request.user, staff=True, **data)
+            else:
+                created = substitution_create(by=request.user, replaces=form.cleaned_data["replaces"], staff=True,
+                                              **data)
+                obj.pk = created.pk
+        except DomainError as exc:
+            raise ValidationError(exc.message) from exc
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.action(description=_("Завершить досрочно выбранные замещения"))
+    def end_selected(self, request, queryset):
+        for sub in queryset:
+            try:
+                substitution_end(sub=sub, by=request.user, staff=True)
+            except DomainError as exc:
+                messages.error(request, f"{sub}: {exc.message}")
+            else:
+                messages.success(request, _("Завершено: %(sub)s") % {"sub": sub})

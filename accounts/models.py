@@ -148,3 +148,52 @@ class ResponsibleGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SubstitutionQuerySet(models.QuerySet):
+    def running_on(self, day) -> SubstitutionQuerySet:
+        """Substitutions in force on ``day`` (first and last day inclusive), not ended early."""
+        return self.filter(starts_on__lte=day, ends_on__gte=day, ended_at__isnull=True)
+
+
+class Substitution(models.Model):
+    """Замещение: ``person`` acts for ``replaces`` from ``starts_on`` to ``ends_on`` (inclusive,
+    in the office's time zone). While it runs, ``person`` may fire what ``replaces``'s role may
+    fire, and the notices meant for ``replaces`` go to ``person``."""
+
+    person = models.ForeignKey(
+        User, verbose_name=_("исполняющий обязанности"), on_delete=models.PROTECT, related_name="stand_ins"
+    )
+    replaces = models.ForeignKey(
+        User, verbose_name=_("кого замещает"), on_delete=models.PROTECT, related_name="substituted_by"
+    )
+    starts_on = models.DateField(_("с"))
+    ends_on = models.DateField(_("по"))
+    comment = models.TextField(_("комментарий"), blank=True)
+    copy_to_replaced = models.BooleanField(
+        _("копии уведомлений замещаемому"), default=False,
+        help_text=_("Замещаемый продолжает получать копии уведомлений на время замещения."),
+    )
+    created_by = models.ForeignKey(
+        User, verbose_name=_("кто оформил"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("оформлено"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("завершено досрочно"), null=True, blank=True)
+
+    objects = SubstitutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("замещение")
+        verbose_name_plural = _("замещения")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                   name="substitution_ends_after_start"),
+            models.CheckConstraint(condition=~models.Q(person=models.F("replaces")),
+                                   name="substitution_not_oneself"),
+        ]
+        indexes = [models.Index(fields=["person", "starts_on", "ends_on"]),
+                   models.Index(fields=["replaces", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.replaces} ({self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y})"

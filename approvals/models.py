@@ -112,6 +112,11 @@ class Decision(AppendOnlyModel):
     )
     actor_name = models.CharField(_("ФИО"), max_length=255)
     actor_position = models.CharField(_("должность на момент решения"), max_length=255, blank=True)
+    acting_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("за кого (замещение)"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+        help_text=_("Решение принято исполняющим обязанности этого человека."),
+    )
     comment = models.TextField(_("комментарий"), blank=True)
     created_at = models.DateTimeField(_("когда"), default=timezone.now, db_index=True)
     carried_by = models.ForeignKey(

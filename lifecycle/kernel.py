@@ -32,6 +32,8 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, ConcurrentTransitionMixin, FSMField
 from django_fsm import transition as fsm_transition
 
+from accounts.substitutions import acting_for, acting_position
+
 from .exceptions import (
     CommentRequired,
     ConcurrentChange,
@@ -51,8 +53,10 @@ ANY_STATE = "*"
 
 
 def roles_of(user) -> frozenset[str]:
-    """The roles ``user`` may act in now."""
-    return frozenset({user.role}) if user.role else frozenset()
+    """The roles ``user`` may act in now: their own, and those of the people they stand in for
+    today (a substitution, ``accounts.substitutions``)."""
+    own = {user.role} if user.role else set()
+    return frozenset(own | {person.role for person in acting_for(user) if person.role})
 
 
 # --- Who may fire ----------------------------------------------------------------------------
@@ -67,6 +71,10 @@ class Who(abc.ABC):
 
     def may_now(self, obj, user) -> bool:
         return True
+
+    def in_place_of(self, obj, user):
+        """Whom ``user`` acts for when firing now (a substitution), or None: in their own right."""
+        return None
 
     @abc.abstractmethod
     def refusal(self, transition: Transition, obj, *, now: bool) -> str:
@@ -89,9 +97,18 @@ class Roles(Who):
         held = roles_of(user)
         return any(held & roles for roles in self.by_state.values())
 
+    def _roles_now(self, obj) -> frozenset[str]:
+        return self.by_state.get(obj.state) or self.by_state.get(ANY_STATE, frozenset())
+
     def may_now(self, obj, user) -> bool:
-        roles = self.by_state.get(obj.state) or self.by_state.get(ANY_STATE, frozenset())
-        return bool(roles_of(user) & roles)
+        return bool(roles_of(user) & self._roles_now(obj))
+
+    def in_place_of(self, obj, user):
+        """Whom ``user`` acts for when firing now: None in their own role, else the replaced person."""
+        roles = self._roles_now(obj)
+        if user.role in roles:
+            return None
+        return next((person for person in acting_for(user) if person.role in roles), None)
 
     def refusal(self, transition, obj, *, now):
         template = self.message_in_state if now else self.message
@@ -156,11 +173,15 @@ class Log:
     with_arguments: bool = False
 
     def row(self, *, obj, name: str, from_state: str, to_state: str, by, comment: str, arguments: dict,
-            created_at: datetime.datetime | None = None) -> models.Model:
+            in_place_of=None, created_at: datetime.datetime | None = None) -> models.Model:
+        model = apps.get_model(self.model)
         extra = {"details": _jsonable(arguments)} if self.with_arguments else {}
-        return apps.get_model(self.model)(
+        if in_place_of is not None:
+            extra["acting_for"] = in_place_of
+        position = acting_position(in_place_of) if in_place_of else (by.position_label if by else "")
+        return model(
             **self.link(obj), transition=name, from_state=from_state, to_state=to_state, actor=by,
-            actor_name=by.record_name if by else SYSTEM_NAME, actor_position=by.position_label if by else "",
+            actor_name=by.record_name if by else SYSTEM_NAME, actor_position=position,
             comment=comment, created_at=created_at or timezone.now(), **extra,
         )
 
@@ -321,11 +342,13 @@ def fire(*, obj, name: str, by, comment: str = "", **arguments):
     return log
 
 
-def _fire_locked(locked, *, name: str, by, comment: str, arguments: dict, created_at=None):
+def _fire_locked(locked, *, name: str, by, comment: str, arguments: dict, created_at=None, cascaded=False):
     lifecycle = locked.lifecycle
     declared = lifecycle.by_name[name]
     if declared.validate is not None:
         declared.validate(locked, **arguments)
+    # In whose place: asked before the state moves, by the rule for the state the object leaves.
+    in_place_of = declared.who.in_place_of(locked, by) if by is not None and not cascaded else None
     from_state = locked.state
     getattr(locked, declared.method)(**arguments)
     try:
@@ -333,7 +356,7 @@ def _fire_locked(locked, *, name: str, by, comment: str, arguments: dict, create
     except ConcurrentTransition as exc:
         raise ConcurrentChange(lifecycle.stale_message) from exc
     log = lifecycle.log.row(obj=locked, name=name, from_state=from_state, to_state=locked.state, by=by,
-                                   comment=comment, arguments=arguments, created_at=created_at)
+                            comment=comment, arguments=arguments, in_place_of=in_place_of, created_at=created_at)
     log.save(force_insert=True)
     if lifecycle.cascade is not None:
         lifecycle.cascade(locked, declared, from_state=from_state, log=log, by=by)
@@ -347,4 +370,5 @@ def fire_locked_rows(rows, *, name: str, by, comment: str) -> list:
     a cancelled session's tasks), each with its log row and signal; the caller's ``by`` is
     recorded, so the history names the person whose decision it was."""
     now = timezone.now()
-    return [_fire_locked(row, name=name, by=by, comment=comment, arguments={}, created_at=now) for row in rows]
+    return [_fire_locked(row, name=name, by=by, comment=comment, arguments={}, created_at=now, cascaded=True)
+            for row in rows]

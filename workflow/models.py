@@ -227,6 +227,10 @@ class SessionEvent(AppendOnlyModel):
     )
     actor_name = models.CharField(_("ФИО"), max_length=255)
     actor_position = models.CharField(_("должность на момент действия"), max_length=255, blank=True)
+    acting_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("за кого (замещение)"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
     comment = models.TextField(_("комментарий"), blank=True)
     details = models.JSONField(_("параметры"), default=dict, blank=True)
     created_at = models.DateTimeField(_("когда"), default=timezone.now, db_index=True)
