@@ -1,7 +1,11 @@
-"""Downloads of the plan document: ``GET /api/plans/{id}/export/?format=docx|pdf`` and
-``GET /api/plans/{id}/approval-sheet/?format=docx|pdf``.
+"""The office's documents over HTTP, under the plans' URLs (documents/urls.py, mounted before
+the plans router in config/urls.py):
 
-Who may download is who may see the plan (``workflow.visibility``); any other plan is 404.
+* ``GET /api/plans/{id}/export/?format=docx|pdf`` and ``GET /api/plans/{id}/approval-sheet/
+  ?format=docx|pdf`` — who may download is who may see the plan (``workflow.visibility``);
+  any other plan is 404;
+* ``POST /api/plans/import/`` — a plan document (.docx or the text export) imported as a new
+  draft (``documents.importing``), answered with the plan as the plans' API shows it.
 """
 
 from __future__ import annotations
@@ -11,33 +15,28 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.negotiation import BaseContentNegotiation
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import OFFICE_READ
+from accounts.api import OFFICE_READ, OFFICE_WRITE
+from config.api_downloads import FileDownloadNegotiation
 from config.api_schema import error_response, error_responses
+from workflow.api import plan_detail
+from workflow.models import Plan
+from workflow.visibility import plans_visible
 
 from .docx_export import approval_sheet_docx, plan_docx
-from .exceptions import WorkflowError
-from .models import Plan
-from .pdf_export import docx_to_pdf
-from .visibility import plans_visible
+from .exceptions import DocumentError
+from .importing import plan_import_file, plan_import_size_check
+from .pdf import docx_to_pdf
+from .serializers import PlanImportResultSerializer, PlanImportSerializer
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TYPE = "application/pdf"
 FORMATS = {"docx": DOCX_TYPE, "pdf": PDF_TYPE}
-
-
-class FileDownloadNegotiation(BaseContentNegotiation):
-    """For views that answer with a file: ``?format=`` names the file format, not a DRF renderer,
-    and an ``Accept`` of the file type is fine. Errors (the only DRF responses) are JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 _FORMAT_PARAMETER = OpenApiParameter(
@@ -55,7 +54,7 @@ _FILE_RESPONSES = {
 def _requested_format(request) -> str:
     requested = request.query_params.get("format", "docx").strip().lower() or "docx"
     if requested not in FORMATS:
-        raise WorkflowError(
+        raise DocumentError(
             _("Неизвестный формат «%(format)s»: доступны docx и pdf.") % {"format": requested[:20]},
             code="invalid_format",
         )
@@ -111,3 +110,65 @@ class PlanApprovalSheetView(_PlanDocumentView):
     )
     def get(self, request, pk: int):
         return self._document(request, pk, render=approval_sheet_docx, title="Лист согласования")
+
+
+class PlanImportView(APIView):
+    permission_classes = OFFICE_WRITE
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="plans_import_create",
+        tags=["plans"],
+        summary="Загрузить план из файла",
+        description=(
+            "Тот же импорт, что и команда `import_plan`: .docx или текстовая выгрузка. Новый план — черновик "
+            "(201). Тот же файл повторно — 200 и существующий план. Ошибки в файле — 400 со списком проблем по "
+            "строкам в `errors`, в базу ничего не записано; план на этот год из другого файла — 409. Файл больше "
+            "пределов импорта — 400 с кодом предела (`too_many_sessions`, `too_many_items`, `text_too_long`; для "
+            ".docx, ещё до распаковки, — `archive_too_large`, `archive_too_many_files`)."
+        ),
+        request={"multipart/form-data": PlanImportSerializer},
+        responses={
+            201: PlanImportResultSerializer,
+            200: OpenApiResponse(PlanImportResultSerializer, description="Этот файл уже загружен."),
+            **error_responses(401, 403, 409, 415),
+            413: error_response(413, "Файл больше PLAN_IMPORT_MAX_BYTES (2 МБ): не читается."),
+            400: OpenApiResponse(
+                error_responses(400)[400].response,
+                description="Файл не разобран: проблемы по строкам, или он больше пределов импорта.",
+                examples=[
+                    OpenApiExample(
+                        "Ошибки в файле",
+                        response_only=True,
+                        value={
+                            "code": "import_error",
+                            "detail": "Файл плана не загружен: строка 12: ожидался срок вида «Февраль 2023 г.», а не «Фев»",
+                            "errors": [{"line": 12, "message": "ожидался срок вида «Февраль 2023 г.», а не «Фев»"}],
+                        },
+                    ),
+                    OpenApiExample(
+                        "Больше пределов импорта",
+                        response_only=True,
+                        value={
+                            "code": "too_many_sessions",
+                            "detail": "Файл плана не загружен: строка 66: в плане больше 60 заседаний — это предел для "
+                            "загрузки",
+                            "errors": [{"line": 66, "message": "в плане больше 60 заседаний — это предел для загрузки"}],
+                        },
+                    ),
+                ],
+            ),
+        },
+    )
+    def post(self, request):
+        serializer = PlanImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        plan_import_size_check(size=upload.size)
+        result = plan_import_file(content=upload.read(), filename=upload.name or "plan.txt")
+        plan = plan_detail(plan=result.plan, user=request.user)
+        plan.created, plan.warnings, plan.summary = result.created, result.warnings, result.summary
+        return Response(
+            PlanImportResultSerializer(plan, context={"request": request, "format": self.format_kwarg, "view": self}).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )

@@ -201,8 +201,8 @@ def test_api_the_chosen_language_beats_accept_language(db, responsible):
 
 
 def test_plan_import_errors_are_translated_and_russian_stays_as_it_was(db):
-    from workflow.exceptions import PlanImportError
-    from workflow.services import plan_import_file
+    from documents.exceptions import PlanImportError
+    from documents.importing import plan_import_file
 
     broken = "Утверждаю\nруководитель\nЛ.М.Лебедева\n\nПлан заседаний на 2023 год\n".encode()
     with pytest.raises(PlanImportError) as russian:
@@ -292,7 +292,7 @@ def test_documents_are_russian_even_when_english_is_active(approved_plan, office
 
     from docx import Document
 
-    from workflow.docx_export import approval_sheet_docx
+    from documents.docx_export import approval_sheet_docx
 
     sheet = Document(BytesIO(approval_sheet_docx(plan=approved_plan)))
     text = "\n".join(cell.text for table in sheet.tables for row in table.rows for cell in row.cells)
@@ -395,7 +395,7 @@ def test_the_compiled_catalogue_matches_the_po():
 def test_the_catalogue_holds_every_string_marked_for_translation(tmp_path):
     """makemessages over a copy of the code: a string marked for translation but missing from
     the committed .po comes out untranslated (or fuzzy-matched), and this test names it."""
-    for name in ("accounts", "approvals", "calendars", "config", "tasks", "web", "workflow", "locale"):
+    for name in ("accounts", "approvals", "calendars", "config", "documents", "tasks", "web", "workflow", "locale"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     ignores = [f"--ignore={name}" for name in MAKEMESSAGES_IGNORE]

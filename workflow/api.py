@@ -15,10 +15,9 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api import OFFICE_WRITE
@@ -26,7 +25,7 @@ from accounts.models import User
 from approvals.api import ApprovalTransitionsMixin, approval_transition_actions
 from approvals.models import ApprovalState, Decision
 from approvals.serializers import DecisionSerializer
-from config.api_schema import error_response, error_responses
+from config.api_schema import error_responses
 
 from . import edit_services, services
 from .filters import AgendaItemFilter, PlanFilter, ProjectFilter, SessionFilter
@@ -35,8 +34,6 @@ from .serializers import (
     AgendaItemSerializer,
     AgendaItemUpdateSerializer,
     PlanDetailSerializer,
-    PlanImportResultSerializer,
-    PlanImportSerializer,
     PlanSerializer,
     ProjectSerializer,
     SessionPostponeSerializer,
@@ -128,6 +125,20 @@ def _plan_tree(plan: Plan, user: User) -> Plan:
     return attach_tree(plan, items, sessions)
 
 
+def plans_counted(*, user: User):
+    """The plans ``user`` sees, each with its number of sessions and of items ``user`` sees."""
+    return plans_visible(user=user).annotate(
+        sessions_count=_count(Session, "plan"),
+        items_count=_count(AgendaItem, "plan", _items_seen_in_plans(user)),
+    )
+
+
+def plan_detail(*, plan: Plan, user: User) -> Plan:
+    """``plan`` as ``PlanDetailSerializer`` shows it to ``user``, read afresh: counts and tree.
+    The plan views answer with it, and so does the import (``documents.api``)."""
+    return _plan_tree(plans_counted(user=user).get(pk=plan.pk), user)
+
+
 # --- Plans ---------------------------------------------------------------------------------
 
 
@@ -166,27 +177,18 @@ class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
     )
 
     def get_queryset(self):
-        user = self.request.user
-        plans = plans_visible(user=user).annotate(
-            sessions_count=_count(Session, "plan"),
-            items_count=_count(AgendaItem, "plan", _items_seen_in_plans(user)),
-        )
-        return plans
+        return plans_counted(user=self.request.user)
 
     def get_serializer_class(self):
         if self.action in ("list", "create", "update", "partial_update"):
             return PlanSerializer
         if self.action == "decisions":
             return DecisionSerializer
-        if self.action == "import_file":
-            return PlanImportSerializer
         return PlanDetailSerializer
 
-    def _detail(self, plan: Plan, status_code=status.HTTP_200_OK, serializer_class=PlanDetailSerializer, **extra):
-        fresh = _plan_tree(self.get_queryset().get(pk=plan.pk), self.request.user)
-        for name, value in extra.items():
-            setattr(fresh, name, value)
-        return Response(serializer_class(fresh, context=self.get_serializer_context()).data, status=status_code)
+    def _detail(self, plan: Plan, status_code=status.HTTP_200_OK):
+        fresh = plan_detail(plan=plan, user=self.request.user)
+        return Response(PlanDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
         plan = _plan_tree(self.get_object(), request.user)
@@ -246,60 +248,6 @@ class PlanViewSet(ApprovalTransitionsMixin, viewsets.ModelViewSet):
                 str(plan) if decision.content_type_id == plan_type.pk else texts.get(decision.object_id, "")
             )
         return Response(DecisionSerializer(rows, many=True, context=self.get_serializer_context()).data)
-
-    @extend_schema(
-        summary="Загрузить план из файла",
-        description=(
-            "Тот же импорт, что и команда `import_plan`: .docx или текстовая выгрузка. Новый план — черновик "
-            "(201). Тот же файл повторно — 200 и существующий план. Ошибки в файле — 400 со списком проблем по "
-            "строкам в `errors`, в базу ничего не записано; план на этот год из другого файла — 409."
-        ),
-        request={"multipart/form-data": PlanImportSerializer},
-        responses={
-            201: PlanImportResultSerializer,
-            200: OpenApiResponse(PlanImportResultSerializer, description="Этот файл уже загружен."),
-            **error_responses(401, 403, 409, 415),
-            413: error_response(413, "Файл больше PLAN_IMPORT_MAX_BYTES (2 МБ): не читается."),
-            400: OpenApiResponse(
-                error_responses(400)[400].response,
-                description="Файл не разобран: проблемы по строкам.",
-                examples=[
-                    OpenApiExample(
-                        "Ошибки в файле",
-                        response_only=True,
-                        value={
-                            "code": "import_error",
-                            "detail": "Файл плана не загружен: строка 12: ожидался срок вида «Февраль 2023 г.», а не «Фев»",
-                            "errors": [{"line": 12, "message": "ожидался срок вида «Февраль 2023 г.», а не «Фев»"}],
-                        },
-                    )
-                ],
-            ),
-        },
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="import",
-        url_name="import",
-        parser_classes=[MultiPartParser, FormParser],
-        pagination_class=None,
-        filter_backends=[],
-    )
-    def import_file(self, request):
-        serializer = PlanImportSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        upload = serializer.validated_data["file"]
-        services.plan_import_size_check(size=upload.size)
-        result = services.plan_import_file(content=upload.read(), filename=upload.name or "plan.txt")
-        return self._detail(
-            result.plan,
-            status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-            PlanImportResultSerializer,
-            created=result.created,
-            warnings=result.warnings,
-            summary=result.summary,
-        )
 
 
 # --- Sessions ------------------------------------------------------------------------------

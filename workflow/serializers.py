@@ -273,19 +273,6 @@ class PlanDetailSerializer(PlanSerializer):
         return super().to_representation(plan)
 
 
-class PlanImportResultSerializer(PlanDetailSerializer):
-    created = serializers.BooleanField(read_only=True, help_text=_("False: этот файл уже был загружен."))
-    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
-    summary = serializers.ListField(child=serializers.CharField(), read_only=True)
-
-    class Meta(PlanDetailSerializer.Meta):
-        fields = [*PlanDetailSerializer.Meta.fields, "created", "warnings", "summary"]
-
-
-class PlanImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=_("Документ плана: .docx или текстовая выгрузка (UTF-8 / Windows-1251)."))
-
-
 def attach_tree(plan: Plan, items, sessions) -> Plan:
     """Hang ``sessions`` (ordered) and ``items`` (ordered) on ``plan`` as a tree, in Python.
 

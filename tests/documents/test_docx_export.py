@@ -13,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from approvals.services import transition_fire
-from workflow.docx_export import approval_sheet_docx, plan_docx
+from documents.docx_export import approval_sheet_docx, plan_docx
 from workflow.models import AgendaItem
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
