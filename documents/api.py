@@ -113,6 +113,9 @@ class PlanApprovalSheetView(_PlanDocumentView):
 
 
 class PlanImportView(APIView):
+    """``POST /api/plans/import/``: the plans' import, answered with the plan as the plans'
+    API shows it (``workflow.api.plan_detail``); the file is parsed within the import limits."""
+
     permission_classes = OFFICE_WRITE
     parser_classes = [MultiPartParser, FormParser]
 
