@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import OFFICE_READ
+from config.api_downloads import FileDownloadNegotiation
 from config.api_schema import error_responses
-from workflow.export_api import FileDownloadNegotiation
 from workflow.visibility import sessions_visible
 
 from .exceptions import CalendarError

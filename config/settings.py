@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "lifecycle",
     "approvals",
     "workflow",
+    "documents",
     "tasks",
     "calendars",
     "web",
@@ -258,8 +259,28 @@ SESSION_DEFAULT_DAY = env.int("SESSION_DEFAULT_DAY", default=15)
 if not 1 <= SESSION_DEFAULT_DAY <= 28:
     raise ImproperlyConfigured("SESSION_DEFAULT_DAY must be between 1 and 28.")
 
+# --- Importing plan documents (documents/) ---
 # A plan document larger than this is refused before it is read (413); real plans are a few KB.
 PLAN_IMPORT_MAX_BYTES = env.int("PLAN_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+# A .docx is a zip archive: its directory is checked before anything is unpacked (400), so a
+# small file that unpacks to gigabytes (a "zip bomb") costs nothing. A real plan's .docx has
+# about 15 entries and unpacks to well under 1 MB; the importer then reads only the document
+# and its styles. 20 MB leaves room for a plan with pictures (pictures do not compress, so the
+# 2 MB upload limit bounds them anyway).
+PLAN_IMPORT_DOCX_MAX_UNPACKED_BYTES = env.int("PLAN_IMPORT_DOCX_MAX_UNPACKED_BYTES", default=20 * 1024 * 1024)
+PLAN_IMPORT_DOCX_MAX_ENTRIES = env.int("PLAN_IMPORT_DOCX_MAX_ENTRIES", default=500)
+# Bounds no real plan meets, checked while the file is parsed (400 naming the line, nothing
+# written), so one import cannot hold the database in a long transaction. The office's plan
+# has 5 sessions a year of at most 5 topics, each under 200 characters; a weekly plan would
+# have 52 sessions. The largest plan these let in (1,000 topics) is written in about 2 s.
+PLAN_IMPORT_MAX_SESSIONS = env.int("PLAN_IMPORT_MAX_SESSIONS", default=60)
+PLAN_IMPORT_MAX_ITEMS_PER_SESSION = env.int("PLAN_IMPORT_MAX_ITEMS_PER_SESSION", default=200)
+PLAN_IMPORT_MAX_ITEMS = env.int("PLAN_IMPORT_MAX_ITEMS", default=1000)
+PLAN_IMPORT_MAX_TEXT_CHARS = env.int("PLAN_IMPORT_MAX_TEXT_CHARS", default=5000)
+if min(PLAN_IMPORT_MAX_BYTES, PLAN_IMPORT_DOCX_MAX_UNPACKED_BYTES, PLAN_IMPORT_DOCX_MAX_ENTRIES,
+       PLAN_IMPORT_MAX_SESSIONS, PLAN_IMPORT_MAX_ITEMS_PER_SESSION, PLAN_IMPORT_MAX_ITEMS,
+       PLAN_IMPORT_MAX_TEXT_CHARS) < 1:
+    raise ImproperlyConfigured("Every PLAN_IMPORT_* limit must be a positive number.")
 
 # --- Preparation tasks and chasing (tasks/) ---
 # Due date = the session's expected date minus this many days, moved back to a working day.

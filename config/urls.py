@@ -19,8 +19,8 @@ urlpatterns = [
     # A person opening the docs in a browser is sent to the login page first.
     path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the footer's language switch
-    # File downloads and calendars, before the routers so their paths win.
-    path("api/", include("workflow.export_urls")),
+    # The plan's documents (downloads, import) and calendars, before the routers so their paths win.
+    path("api/", include("documents.urls")),
     path("", include("calendars.urls")),
     # Each app mounts its own API under /api/ (see DESIGN.md); approvals are fired through
     # the plans' and items' endpoints of workflow.

@@ -105,7 +105,7 @@ def is_postgres():
     return connection.vendor == "postgresql"
 
 
-SEED_PATH = __import__("pathlib").Path(__file__).resolve().parent.parent / "workflow" / "fixtures" / "plan-2023.txt"
+SEED_PATH = __import__("pathlib").Path(__file__).resolve().parent.parent / "documents" / "fixtures" / "plan-2023.txt"
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def seed_bytes() -> bytes:
 def seed_plan(db, personas, responsible2, seed_bytes):
     """The 2023 seed imported as a draft plan, with the personas in place (office head =
     «Сергеева О.А.», responsible persons members of the portfolio group)."""
-    from workflow.services import plan_import_file
+    from documents.importing import plan_import_file
 
     return plan_import_file(content=seed_bytes, filename="plan-2023.txt").plan
 

@@ -201,8 +201,8 @@ def test_api_the_chosen_language_beats_accept_language(db, responsible):
 
 
 def test_plan_import_errors_are_translated_and_russian_stays_as_it_was(db):
-    from workflow.exceptions import PlanImportError
-    from workflow.services import plan_import_file
+    from documents.exceptions import PlanImportError
+    from documents.importing import plan_import_file
 
     broken = "Утверждаю\nруководитель\nЛ.М.Лебедева\n\nПлан заседаний на 2023 год\n".encode()
     with pytest.raises(PlanImportError) as russian:
@@ -292,7 +292,7 @@ def test_documents_are_russian_even_when_english_is_active(approved_plan, office
 
     from docx import Document
 
-    from workflow.docx_export import approval_sheet_docx
+    from documents.docx_export import approval_sheet_docx
 
     sheet = Document(BytesIO(approval_sheet_docx(plan=approved_plan)))
     text = "\n".join(cell.text for table in sheet.tables for row in table.rows for cell in row.cells)

@@ -12,32 +12,28 @@ plan's tree is built in Python from one query of its items.
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api import OFFICE_WRITE
 from accounts.models import User
 from approvals.models import Decision
 from approvals.serializers import DecisionSerializer
-from config.api_schema import error_response, error_responses
+from config.api_schema import error_responses
 from lifecycle.api import transition_actions
 
-from . import edit_services, services
+from . import edit_services
 from .filters import AgendaItemFilter, PlanFilter, ProjectFilter, SessionFilter
 from .lifecycles import AGENDA_ITEM, PLAN, SESSION
-from .models import AgendaItem, Plan, Project, Responsibility, Session
-from .selectors import items_seen_in_plans, plan_approval_sheet, plan_tree
+from .models import Plan, Project, Responsibility
+from .selectors import plan_approval_sheet, plan_detail, plan_tree, plans_counted
 from .serializers import (
     AgendaItemSerializer,
     AgendaItemUpdateSerializer,
     PlanDetailSerializer,
-    PlanImportResultSerializer,
-    PlanImportSerializer,
     PlanSerializer,
     ProjectSerializer,
     SessionPostponeSerializer,
@@ -45,7 +41,7 @@ from .serializers import (
     SessionSerializer,
     SessionUpdateSerializer,
 )
-from .visibility import items_visible, plans_visible, sessions_visible
+from .visibility import items_visible, sessions_visible
 
 PLAN_EXAMPLE = OpenApiExample(
     "Новый план",
@@ -69,12 +65,6 @@ ITEM_EXAMPLE = OpenApiExample(
     },
     request_only=True,
 )
-
-
-def _count(model, fk: str, queryset=None):
-    rows = (queryset if queryset is not None else model.objects.all()).filter(**{fk: OuterRef("pk")})
-    counted = rows.order_by().values(fk).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _responsibilities() -> Prefetch:
@@ -115,27 +105,18 @@ class PlanViewSet(transition_actions(PLAN, what="план", response=PlanDetailS
     ordering = ["-year", "office", "id"]
 
     def get_queryset(self):
-        user = self.request.user
-        plans = plans_visible(user=user).annotate(
-            sessions_count=_count(Session, "plan"),
-            items_count=_count(AgendaItem, "plan", items_seen_in_plans(user)),
-        )
-        return plans
+        return plans_counted(user=self.request.user)
 
     def get_serializer_class(self):
         if self.action in ("list", "create", "update", "partial_update"):
             return PlanSerializer
         if self.action == "decisions":
             return DecisionSerializer
-        if self.action == "import_file":
-            return PlanImportSerializer
         return PlanDetailSerializer
 
-    def _detail(self, plan: Plan, status_code=status.HTTP_200_OK, serializer_class=PlanDetailSerializer, **extra):
-        fresh = plan_tree(plan=self.get_queryset().get(pk=plan.pk), user=self.request.user)
-        for name, value in extra.items():
-            setattr(fresh, name, value)
-        return Response(serializer_class(fresh, context=self.get_serializer_context()).data, status=status_code)
+    def _detail(self, plan: Plan, status_code=status.HTTP_200_OK):
+        fresh = plan_detail(plan=plan, user=self.request.user)
+        return Response(PlanDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
         plan = plan_tree(plan=self.get_object(), user=request.user)
@@ -174,60 +155,6 @@ class PlanViewSet(transition_actions(PLAN, what="план", response=PlanDetailS
     def decisions(self, request, pk=None):
         rows = plan_approval_sheet(plan=self.get_object(), user=request.user)
         return Response(DecisionSerializer(rows, many=True, context=self.get_serializer_context()).data)
-
-    @extend_schema(
-        summary="Загрузить план из файла",
-        description=(
-            "Тот же импорт, что и команда `import_plan`: .docx или текстовая выгрузка. Новый план — черновик "
-            "(201). Тот же файл повторно — 200 и существующий план. Ошибки в файле — 400 со списком проблем по "
-            "строкам в `errors`, в базу ничего не записано; план на этот год из другого файла — 409."
-        ),
-        request={"multipart/form-data": PlanImportSerializer},
-        responses={
-            201: PlanImportResultSerializer,
-            200: OpenApiResponse(PlanImportResultSerializer, description="Этот файл уже загружен."),
-            **error_responses(401, 403, 409, 415),
-            413: error_response(413, "Файл больше PLAN_IMPORT_MAX_BYTES (2 МБ): не читается."),
-            400: OpenApiResponse(
-                error_responses(400)[400].response,
-                description="Файл не разобран: проблемы по строкам.",
-                examples=[
-                    OpenApiExample(
-                        "Ошибки в файле",
-                        response_only=True,
-                        value={
-                            "code": "import_error",
-                            "detail": "Файл плана не загружен: строка 12: ожидался срок вида «Февраль 2023 г.», а не «Фев»",
-                            "errors": [{"line": 12, "message": "ожидался срок вида «Февраль 2023 г.», а не «Фев»"}],
-                        },
-                    )
-                ],
-            ),
-        },
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="import",
-        url_name="import",
-        parser_classes=[MultiPartParser, FormParser],
-        pagination_class=None,
-        filter_backends=[],
-    )
-    def import_file(self, request):
-        serializer = PlanImportSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        upload = serializer.validated_data["file"]
-        services.plan_import_size_check(size=upload.size)
-        result = services.plan_import_file(content=upload.read(), filename=upload.name or "plan.txt")
-        return self._detail(
-            result.plan,
-            status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-            PlanImportResultSerializer,
-            created=result.created,
-            warnings=result.warnings,
-            summary=result.summary,
-        )
 
 
 # --- Sessions ------------------------------------------------------------------------------

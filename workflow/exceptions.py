@@ -7,13 +7,6 @@ class WorkflowError(DomainError):
     code = "workflow_error"
 
 
-class PlanImportError(WorkflowError):
-    """A plan document could not be imported; ``details`` lists {"line", "message"}."""
-
-    status = 400
-    code = "import_error"
-
-
 class PlanNotEditable(WorkflowError):
     status = 409
     code = "not_editable"

@@ -7,13 +7,14 @@ these, so a plan looks the same everywhere and each question is answered by one 
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from approvals.models import ApprovalState, Decision
 
 from .models import AgendaItem, Plan, Responsibility, Session
-from .visibility import items_visible, sees_drafts
+from .visibility import items_visible, plans_visible, sees_drafts
 
 # What User.__str__ reads, in the model's field order (as User.from_db takes them).
 _PERSON_NAME_FIELDS = tuple(
@@ -113,3 +114,23 @@ def plan_approval_sheet(*, plan: Plan, user: User | None) -> list[Decision]:
         decision.item = by_pk.get(decision.object_id) if decision.content_type_id == item_type.pk else None
         decision.subject = decision.item.text if decision.item else str(plan)
     return rows
+
+
+def _count(model, fk: str, queryset=None):
+    rows = (queryset if queryset is not None else model.objects.all()).filter(**{fk: OuterRef("pk")})
+    counted = rows.order_by().values(fk).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def plans_counted(*, user: User):
+    """The plans ``user`` sees, each with its number of sessions and of items ``user`` sees."""
+    return plans_visible(user=user).annotate(
+        sessions_count=_count(Session, "plan"),
+        items_count=_count(AgendaItem, "plan", items_seen_in_plans(user)),
+    )
+
+
+def plan_detail(*, plan: Plan, user: User) -> Plan:
+    """``plan`` as the API's plan detail shows it to ``user``, read afresh: counts and tree. The
+    plan views answer with it, and so does the import (``documents.api``)."""
+    return plan_tree(plan=plans_counted(user=user).get(pk=plan.pk), user=user)

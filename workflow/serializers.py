@@ -1,7 +1,7 @@
 """Plans, sessions, agenda items and projects as the API shows and accepts them.
 
 Serializers only shape data: writes go through ``workflow.edit_services`` (drafts) and
-``workflow.services`` (sessions' life events); states change only through transitions.
+the transition kernel (``lifecycle``); states change only through transitions.
 Nesting (sessions → items → sub-items) is built in Python from one query of the plan's
 items (``workflow.selectors.attach_tree``), so the number of queries does not depend on the number of items.
 """
@@ -269,17 +269,6 @@ class PlanDetailSerializer(PlanSerializer):
         return super().to_representation(plan)
 
 
-class PlanImportResultSerializer(PlanDetailSerializer):
-    created = serializers.BooleanField(read_only=True, help_text=_("False: этот файл уже был загружен."))
-    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
-    summary = serializers.ListField(child=serializers.CharField(), read_only=True)
-
-    class Meta(PlanDetailSerializer.Meta):
-        fields = [*PlanDetailSerializer.Meta.fields, "created", "warnings", "summary"]
-
-
-class PlanImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=_("Документ плана: .docx или текстовая выгрузка (UTF-8 / Windows-1251)."))
 
 
 # --- Projects ------------------------------------------------------------------------------

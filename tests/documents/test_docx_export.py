@@ -12,8 +12,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
+from documents.docx_export import approval_sheet_docx, plan_docx
 from lifecycle.kernel import fire
-from workflow.docx_export import approval_sheet_docx, plan_docx
 from workflow.models import AgendaItem
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")

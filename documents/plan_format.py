@@ -1,29 +1,40 @@
 """What a plan document says, independent of its file format.
 
-The text export (``workflow.text_import``) and the Word document (``workflow.docx_import``)
-both parse into a ``ParsedPlan``; ``workflow.services.plan_import`` writes one to the
+The text export (``documents.text_import``) and the Word document (``documents.docx_import``)
+both parse into a ``ParsedPlan``; ``documents.importing.plan_import`` writes one to the
 database. The helpers here (responsible persons, project names, «Разное») are the office's
-writing conventions and are shared by every format.
+writing conventions, and ``SessionTable`` takes the sessions off either format's table,
+within the import limits; they are shared by every format.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.models import normalize_short_name
 
 
 class PlanFormatError(ValueError):
-    """A problem in a plan document. ``line`` is 1-based (0 when it concerns the whole file)."""
+    """A problem in a plan document. ``line`` is 1-based (0 when it concerns the whole file).
 
-    def __init__(self, line: int, message: str):
+    ``code`` is the API's error code: "import_error", or what a file beyond the import
+    limits passed (``SessionTable``, ``documents.docx_archive``).
+    """
+
+    code = "import_error"
+
+    def __init__(self, line: int, message: str, *, code: str | None = None):
         super().__init__(_("строка %(line)s: %(message)s") % {"line": line, "message": message} if line else message)
         self.line = line
         self.message = message
+        if code:
+            self.code = code
 
 
 class PlanFormatErrors(ValueError):
@@ -69,6 +80,11 @@ class Signatory:
     position: str  # «руководитель департамента образования, координатор проектного управления»
     name: str  # normalized short name: «Лебедева Л.М.»
     display_name: str  # as the document writes it: «Л.М.Лебедева»
+
+    @classmethod
+    def named(cls, *, position: str, name: str) -> Signatory:
+        """The signatory whose name the document writes as ``name`` (any form PERSON matches)."""
+        return cls(position=position, name=person_short_name(name), display_name=" ".join(name.split()))
 
 
 @dataclass
@@ -241,3 +257,107 @@ def annotate_items(items: list[ParsedItem], parent: ParsedItem | None = None) ->
             item.project_name, item.project_kind = project
         item.needs_preparation = needs_preparation(item.text)
         annotate_items(item.children, item)
+
+
+# --- The table of sessions, within the import limits --------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """Bounds no real plan meets (``PLAN_IMPORT_MAX_*`` in config/settings.py): a file beyond
+    them is refused where the parser passes them, before anything more is read or written."""
+
+    sessions: int
+    items_per_session: int
+    items: int
+    text_chars: int
+
+    @classmethod
+    def from_settings(cls) -> ImportLimits:
+        return cls(
+            sessions=settings.PLAN_IMPORT_MAX_SESSIONS,
+            items_per_session=settings.PLAN_IMPORT_MAX_ITEMS_PER_SESSION,
+            items=settings.PLAN_IMPORT_MAX_ITEMS,
+            text_chars=settings.PLAN_IMPORT_MAX_TEXT_CHARS,
+        )
+
+
+def _item_count(items: list[ParsedItem]) -> int:
+    return sum(1 + _item_count(item.children) for item in items)
+
+
+def _item_texts(items: list[ParsedItem]):
+    for item in items:
+        yield item.text
+        yield from _item_texts(item.children)
+
+
+class SessionTable:
+    """The sessions of a plan's table, row by row, as both formats read them.
+
+    The parser calls ``row`` for every row that should hold a session, ``check_texts`` with
+    its plain cells and ``add`` for each session it could read. Sessions are numbered 1…n in document order, whatever numbers the
+    document gives them; topics are annotated (projects, «Разное»). A file beyond the import
+    limits (``ImportLimits``) is refused at the row that passes one, with a
+    ``PlanFormatError`` whose ``code`` names the limit: nothing after it is parsed.
+    ``row_error(line, problem, code=…)`` words a problem the way the format counts its lines.
+    """
+
+    def __init__(self, *, row_error: Callable[..., PlanFormatError] = PlanFormatError,
+                 limits: ImportLimits | None = None):
+        self.limits = limits or ImportLimits.from_settings()
+        self.sessions: list[ParsedSession] = []
+        self._row_error = row_error
+        self._rows = 0
+        self._items = 0
+        self._first_line: dict[Hashable, int] = {}
+
+    def row(self, line: int) -> None:
+        """A row that should hold a session, counted before it is parsed."""
+        self._rows += 1
+        if self._rows > self.limits.sessions:
+            raise self._row_error(
+                line, _("в плане больше %(limit)s заседаний — это предел для загрузки") % {"limit": self.limits.sessions},
+                code="too_many_sessions",
+            )
+
+    def check_texts(self, line: int, *texts: str) -> None:
+        """The texts of a row's cells other than the topics (those ``add`` checks one by one)."""
+        self._check_texts(line, texts)
+
+    def add(self, *, line: int, number_key: Hashable, source_number: str, planned_month: datetime.date,
+            items: list[ParsedItem], responsibles: list[ParsedResponsible]) -> int | None:
+        """Append the session of ``line``; the line where ``number_key`` first stood if the
+        document repeats a session number (the caller words that warning), else None."""
+        count = _item_count(items)
+        if count > self.limits.items_per_session:
+            raise self._row_error(
+                line, _("у заседания больше %(limit)s тем — это предел для загрузки")
+                % {"limit": self.limits.items_per_session},
+                code="too_many_items",
+            )
+        self._items += count
+        if self._items > self.limits.items:
+            raise self._row_error(
+                line, _("в плане больше %(limit)s тем — это предел для загрузки") % {"limit": self.limits.items},
+                code="too_many_items",
+            )
+        self._check_texts(line, _item_texts(items))
+        annotate_items(items)
+        first_line = self._first_line.setdefault(number_key, line)
+        self.sessions.append(ParsedSession(
+            number=len(self.sessions) + 1, source_number=source_number, planned_month=planned_month,
+            items=items, responsibles=responsibles, line=line,
+        ))
+        return first_line if first_line != line else None
+
+    def _check_texts(self, line: int, texts) -> None:
+        limit = self.limits.text_chars
+        for text in texts:
+            if len(text) > limit:
+                raise self._row_error(
+                    line,
+                    _("текст «%(start)s…» длиной %(length)s символов, а допускается не более %(limit)s")
+                    % {"start": text[:40].strip(), "length": len(text), "limit": limit},
+                    code="text_too_long",
+                )

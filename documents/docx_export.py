@@ -1,6 +1,6 @@
 """The plan as the office's own Word document, and its approval sheet (лист согласования).
 
-Layout (``workflow.docx_import`` reads the same layout back):
+Layout (``documents.docx_import`` reads the same layout back):
 
 - a draft (any plan not yet approved) starts with a visible «ПРОЕКТ» mark;
 - «Утверждаю» and «Согласовано» blocks at the top right: heading, position, a signature line
@@ -17,7 +17,7 @@ Word and LibreOffice render the Cyrillic text in the same face.
 
 Language: a document is always in the office's language, Russian (``settings.LANGUAGE_CODE``),
 whatever language the person who downloads it chose for the pages: it is signed, filed and
-read back by ``workflow.docx_import``. Its literals are therefore not marked for translation,
+read back by ``documents.docx_import``. Its literals are therefore not marked for translation,
 and the public builders below render under ``translation.override(settings.LANGUAGE_CODE)``
 so state and transition labels are Russian too.
 """

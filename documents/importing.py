@@ -1,5 +1,10 @@
-"""Writes of the plan domain: importing plan documents. (Session life events are transitions:
-``lifecycle.kernel.fire`` on ``workflow.lifecycles.SESSION``.)"""
+"""Importing a plan document: the text export or a .docx, parsed, then written as a new draft.
+
+``plan_import_file`` is what the API (``documents.api``), the ``import_plan`` command and the
+demo loader call: it checks the size, parses (``documents.text_import``,
+``documents.docx_import``; every problem by line, the limits of ``documents.plan_format``
+enforced while parsing) and writes the plan in one transaction (``plan_import``).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import ResponsibleGroup, Role, User
-from workflow.exceptions import PlanImportError
 from workflow.models import AgendaItem, Plan, Project, Responsibility, Session, project_key
 from workflow.months import month_label
-from workflow.plan_format import ParsedItem, ParsedPlan, PlanFormatError, PlanFormatErrors
+
+from .docx_import import parse_plan_docx
+from .exceptions import PlanImportError
+from .plan_format import ParsedItem, ParsedPlan, PlanFormatError, PlanFormatErrors
+from .text_import import parse_plan_text
 
 
 @dataclass
@@ -123,8 +132,6 @@ def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str
     (``created=False``), a different one is an error (the existing plan is never overwritten).
     ``dry_run`` does everything, reports it, and rolls it back.
     """
-    from django.conf import settings
-
     office = settings.PROJECT_OFFICE_NAME
     existing = Plan.objects.filter(office=office, year=parsed.year).first()
     if existing:
@@ -178,8 +185,6 @@ def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str
 
 def _parse(content: bytes, filename: str) -> ParsedPlan:
     if content[:2] == b"PK" or filename.lower().endswith(".docx"):
-        from workflow.docx_import import parse_plan_docx
-
         return parse_plan_docx(content)
     try:
         text = content.decode("utf-8-sig")
@@ -188,15 +193,11 @@ def _parse(content: bytes, filename: str) -> ParsedPlan:
             text = content.decode("cp1251")
         except UnicodeDecodeError as exc:
             raise PlanFormatErrors([PlanFormatError(0, _("файл не в кодировке UTF-8 или Windows-1251"))]) from exc
-    from workflow.text_import import parse_plan_text
-
     return parse_plan_text(text)
 
 
 def plan_import_size_check(*, size: int) -> None:
     """Refuse a plan document over ``PLAN_IMPORT_MAX_BYTES`` before anyone reads it whole."""
-    from django.conf import settings
-
     limit = settings.PLAN_IMPORT_MAX_BYTES
     if size > limit:
         raise PlanImportError(
@@ -218,7 +219,9 @@ def plan_import_file(*, content: bytes, filename: str, dry_run: bool = False) ->
         ) from exc
     except PlanFormatError as exc:
         raise PlanImportError(
-            _("Файл плана не загружен: %(problems)s") % {"problems": exc}, details=[{"line": exc.line, "message": exc.message}]
+            _("Файл плана не загружен: %(problems)s") % {"problems": exc},
+            details=[{"line": exc.line, "message": exc.message}],
+            code=exc.code,  # a file beyond the import limits says which one (documents.plan_format)
         ) from exc
     return plan_import(
         parsed=parsed, source_name=Path(filename).name, source_sha256=hashlib.sha256(content).hexdigest(),

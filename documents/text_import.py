@@ -1,6 +1,6 @@
 """The office's text export of a plan (what Word gives when saved as text), into a ParsedPlan.
 
-The format, as in ``workflow/fixtures/plan-2023.txt``:
+The format, as in ``documents/fixtures/plan-2023.txt``:
 
 * header blocks, each opened by a line «Утверждаю» or «Согласовано», then position lines,
   then the signatory's name as the last line («Л.М.Лебедева»);
@@ -17,18 +17,16 @@ import re
 
 from django.utils.translation import gettext as _
 
-from workflow.months import MonthError, parse_due_month
-from workflow.plan_format import (
+from .due_period import MonthError, parse_due_month
+from .plan_format import (
     PERSON,
     ParsedItem,
     ParsedPlan,
-    ParsedSession,
     PlanFormatError,
     PlanFormatErrors,
+    SessionTable,
     Signatory,
-    annotate_items,
     parse_responsibles,
-    person_short_name,
 )
 
 COLUMNS = ("№ п/п", "Тема заседаний", "Срок", "Ответственный")
@@ -58,8 +56,7 @@ def _signatory(lines: list[tuple[int, str]], role_word: str) -> Signatory:
             _("в блоке «%(block)s» последней строкой ожидалось имя вида «Л.М.Лебедева», а не «%(name)s»")
             % {"block": role_word, "name": name},
         )
-    position = " ".join(text for _, text in lines[:-1])
-    return Signatory(position=position, name=person_short_name(name), display_name=name.strip())
+    return Signatory.named(position=" ".join(text for _, text in lines[:-1]), name=name)
 
 
 def parse_topic_cell(cell: str, line: int) -> list[ParsedItem]:
@@ -214,12 +211,12 @@ def parse_plan_text(text: str) -> ParsedPlan:
     else:
         year = int(year_match.group(1))
 
-    sessions: list[ParsedSession] = []
-    seen_numbers: dict[str, int] = {}
+    table = SessionTable()
     rows = _split_rows(lines, header_index + 1)
     if not rows:
         errors.append(PlanFormatError(header_index + 1, _("в таблице нет ни одной строки с заседанием")))
     for line, cells in rows:
+        table.row(line)
         while len(cells) > len(COLUMNS) and not cells[-1].strip():
             cells.pop()
         if len(cells) != len(COLUMNS):
@@ -230,6 +227,7 @@ def parse_plan_text(text: str) -> ParsedPlan:
             ))
             continue
         number_cell, topic_cell, due_cell, responsible_cell = cells
+        table.check_texts(line, number_cell, due_cell, responsible_cell)
         number_match = _ROW_NUMBER.match(number_cell)
         if not number_match:
             errors.append(PlanFormatError(line, _("ожидался номер заседания вида «1.», а не «%(value)s»")
@@ -252,23 +250,18 @@ def parse_plan_text(text: str) -> ParsedPlan:
         if year and month.year != year:
             warnings.append(_("строка %(line)s: срок «%(due)s» не в %(year)s году")
                             % {"line": line, "due": _clean(due_cell), "year": year})
-        key = number_match.group(1)
-        if key in seen_numbers:
+        first_line = table.add(line=line, number_key=number_match.group(1), source_number=source_number,
+                               planned_month=month, items=items, responsibles=responsibles)
+        if first_line:
             warnings.append(
                 _("строка %(line)s: номер заседания «%(number)s» повторяется (уже был в строке %(first)s); "
                   "заседания пронумерованы по порядку документа")
-                % {"line": line, "number": source_number, "first": seen_numbers[key]}
+                % {"line": line, "number": source_number, "first": first_line}
             )
-        else:
-            seen_numbers[key] = line
-        annotate_items(items)
-        sessions.append(ParsedSession(
-            number=len(sessions) + 1, source_number=source_number, planned_month=month,
-            items=items, responsibles=responsibles, line=line,
-        ))
 
     if errors:
         raise PlanFormatErrors(errors)
+    sessions = table.sessions
     if [s.number for s in sessions] != [int(_ROW_NUMBER.match(s.source_number).group(1)) for s in sessions]:
         warnings.append(
             _("номера заседаний в документе (%(numbers)s) заменены на 1–%(last)s")

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflow.exceptions import PlanImportError
-from workflow.services import plan_import_file
+from documents.exceptions import PlanImportError
+from documents.importing import plan_import_file, plan_import_size_check
 
 
 class Command(BaseCommand):
@@ -18,6 +18,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"Файл не найден: {path}")
         try:
+            plan_import_size_check(size=file.stat().st_size)  # before the file is read into memory
             result = plan_import_file(content=file.read_bytes(), filename=file.name, dry_run=dry_run)
         except PlanImportError as exc:
             lines = [f"{path}:{d['line']}: {d['message']}" if d["line"] else f"{path}: {d['message']}"

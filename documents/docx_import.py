@@ -1,6 +1,6 @@
 """Read a plan from the office's Word document (.docx) into a ``ParsedPlan``.
 
-The layout is the one ``workflow.docx_export`` writes, and the one the office types by hand:
+The layout is the one ``documents.docx_export`` writes, and the one the office types by hand:
 
 - before the main table, «Утверждаю» and «Согласовано» blocks (heading, position lines, a
   signature line with the name, a date line), as paragraphs or inside a layout table, then
@@ -12,24 +12,25 @@ The layout is the one ``workflow.docx_export`` writes, and the one the office ty
   marked by a bullet under an unmarked heading ending with «:» are that heading's sub-topics.
 
 Errors are ``PlanFormatError(line, message)`` where ``line`` is the row of the main table
-(the header row is row 1); the message says so.
+(the header row is row 1); the message says so. Only the parts of the file that are read here
+are unpacked (``documents.docx_archive``).
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from workflow.months import MonthError, month_label, parse_due_month
-from workflow.plan_format import (
+from workflow.months import month_label
+
+from .docx_archive import docx_open
+from .due_period import MonthError, parse_due_month
+from .plan_format import (
     PERSON,
     ParsedItem,
     ParsedPlan,
@@ -37,10 +38,9 @@ from workflow.plan_format import (
     ParsedSession,
     PlanFormatError,
     PlanFormatErrors,
+    SessionTable,
     Signatory,
-    annotate_items,
     parse_responsibles,
-    person_short_name,
 )
 
 _TOP_MARKERS = "•●▪■·◦○*"
@@ -54,8 +54,10 @@ _LIST_STYLE = re.compile(r"^List (?:Bullet|Number|Paragraph)(?: (?P<level>\d))?$
 _DATE_LINE = re.compile(r"^[«\"“]?\s*[\d_]{1,3}\s*[»\"”]?\s+(?:[а-яё]+|_+)\s+(?:20\d\d|20__)\s*(?:г\.?|года)?$|^_+$")
 
 
-def _row_error(row: int, problem: str) -> PlanFormatError:
-    return PlanFormatError(row, _("строка %(row)s таблицы плана (считая шапку): %(problem)s") % {"row": row, "problem": problem})
+def _row_error(row: int, problem: str, *, code: str | None = None) -> PlanFormatError:
+    return PlanFormatError(
+        row, _("строка %(row)s таблицы плана (считая шапку): %(problem)s") % {"row": row, "problem": problem}, code=code
+    )
 
 
 def _clean(text: str) -> str:
@@ -114,11 +116,7 @@ def _signatory(lines: list[str]) -> Signatory | None:
             before = bare[: match.start()].strip("_ ")
             if before:
                 position.append(before)
-            return Signatory(
-                position=_clean(" ".join(position)).strip(" ,"),
-                name=person_short_name(name),
-                display_name=_clean(name),
-            )
+            return Signatory.named(position=_clean(" ".join(position)).strip(" ,"), name=name)
         if _DATE_LINE.search(line):
             continue  # a blank date line «"___" ______ 20__ г.» before the name
         position.append(line)
@@ -254,9 +252,8 @@ def _row_cells(row) -> list:
 
 
 def _parse_table(table: Table, warnings: list[str]) -> tuple[list[ParsedSession], list[PlanFormatError]]:
-    sessions: list[ParsedSession] = []
+    sessions = SessionTable(row_error=_row_error)
     errors: list[PlanFormatError] = []
-    seen_numbers: dict[int, int] = {}
     for index, row in enumerate(table.rows[1:], start=2):
         cells = _row_cells(row)
         texts = [_clean(cell.text) for cell in cells]
@@ -264,18 +261,19 @@ def _parse_table(table: Table, warnings: list[str]) -> tuple[list[ParsedSession]
             continue
         if [t.strip(".") for t in texts] == [str(n) for n in range(1, len(texts) + 1)]:
             continue  # a row that numbers the columns «1 | 2 | 3 | 4»
+        sessions.row(index)
         if len(cells) < 4:
             errors.append(_row_error(index, _("ожидалось 4 столбца, а в строке %(count)s") % {"count": len(cells)}))
             continue
-        number_cell, topics_cell, due_cell, responsible_cell = cells[:4]
+        topics_cell, responsible_cell = cells[1], cells[3]
+        sessions.check_texts(index, texts[0], texts[2], texts[3])
         match = _SESSION_NUMBER.match(texts[0])
         if not match:
             errors.append(_row_error(index, _("в столбце «№ п/п» ожидался номер заседания, а не «%(value)s»")
                                          % {"value": texts[0]}))
             continue
-        source_number = int(match["number"])
         try:
-            planned_month = parse_due_month(_clean(due_cell.text))
+            planned_month = parse_due_month(texts[2])
         except MonthError as exc:
             errors.append(_row_error(index, _("столбец «Срок»: %(problem)s") % {"problem": exc}))
             continue
@@ -283,28 +281,19 @@ def _parse_table(table: Table, warnings: list[str]) -> tuple[list[ParsedSession]
         if not items:
             errors.append(_row_error(index, _("у заседания нет ни одной темы")))
             continue
-        annotate_items(items)
         responsibles = _responsibles(responsible_cell)
         if not responsibles:
             errors.append(_row_error(index, _("не указан ответственный")))
             continue
-        number = len(sessions) + 1
-        if source_number in seen_numbers:
+        first_row = sessions.add(line=index, number_key=int(match["number"]), source_number=texts[0],
+                                 planned_month=planned_month, items=items, responsibles=responsibles)
+        if first_row:
             warnings.append(
                 _("строка %(row)s таблицы: номер заседания «%(number)s» повторяется (уже был в строке %(first)s); "
                   "заседания пронумерованы по порядку документа")
-                % {"row": index, "number": texts[0], "first": seen_numbers[source_number]}
+                % {"row": index, "number": texts[0], "first": first_row}
             )
-        seen_numbers.setdefault(source_number, index)
-        sessions.append(ParsedSession(
-            number=number,
-            source_number=texts[0],
-            planned_month=planned_month,
-            items=items,
-            responsibles=responsibles,
-            line=index,
-        ))
-    return sessions, errors
+    return sessions.sessions, errors
 
 
 # --- Entry point --------------------------------------------------------------------------
@@ -312,10 +301,7 @@ def _parse_table(table: Table, warnings: list[str]) -> tuple[list[ParsedSession]
 
 def parse_plan_docx(content: bytes) -> ParsedPlan:
     """Parse a .docx plan. Raises PlanFormatError, or PlanFormatErrors for several problems."""
-    try:
-        document = Document(io.BytesIO(content))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PlanFormatError(0, _("файл не является документом Word (.docx) или повреждён")) from exc
+    document = docx_open(content)
 
     preamble: list[str] = []
     main_table: Table | None = None

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from workflow.plan_format import PlanFormatErrors, parse_responsibles, recognise_project, strip_outer_quotes
-from workflow.text_import import parse_plan_text, parse_topic_cell
+from documents.plan_format import PlanFormatErrors, parse_responsibles, recognise_project, strip_outer_quotes
+from documents.text_import import parse_plan_text, parse_topic_cell
 
-SEED = (Path(__file__).resolve().parents[2] / "workflow" / "fixtures" / "plan-2023.txt").read_text(encoding="utf-8")
+SEED = (Path(__file__).resolve().parents[2] / "documents" / "fixtures" / "plan-2023.txt").read_text(encoding="utf-8")
 GROUP = "Руководители управленческих портфелей департамента образования"
 HELPING_ZONES = (
     "Внедрение «помогающих зон» в образовательный процесс школ для адресного сопровождения разных целевых групп "

@@ -20,9 +20,10 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import ResponsibleGroup, Role, User
-from workflow.plan_format import ParsedItem, ParsedPlan
-from workflow.services import ImportResult, plan_import
-from workflow.text_import import parse_plan_text
+
+from .importing import ImportResult, plan_import
+from .plan_format import ParsedItem, ParsedPlan
+from .text_import import parse_plan_text
 
 SEED_PATH = Path(__file__).resolve().parent / "fixtures" / "plan-2023.txt"
 PORTFOLIO_GROUP = "Руководители управленческих портфелей департамента образования"

@@ -1,4 +1,4 @@
-"""PDF of the plan: the .docx of ``workflow.docx_export`` converted by LibreOffice headless.
+"""PDF of the plan: the .docx of ``documents.docx_export`` converted by LibreOffice headless.
 
 LibreOffice is a system package, not a Python one (README, "PDF export"):
 ``apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-liberation2``.
@@ -17,9 +17,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from workflow.docx_export import approval_sheet_docx, plan_docx
-from workflow.exceptions import WorkflowError
 from workflow.models import Plan
+
+from .docx_export import approval_sheet_docx, plan_docx
+from .exceptions import DocumentError
 
 CONVERT_TIMEOUT_SECONDS = 120
 
@@ -36,7 +37,7 @@ def docx_to_pdf(content: bytes) -> bytes:
     """Convert .docx bytes to PDF bytes with LibreOffice headless."""
     binary = soffice_binary()
     if binary is None:
-        raise WorkflowError(
+        raise DocumentError(
             _("Экспорт в PDF недоступен: на сервере не установлен LibreOffice (soffice). "
               "Скачайте документ в формате .docx."),
             code="pdf_unavailable",
@@ -58,13 +59,13 @@ def docx_to_pdf(content: bytes) -> bytes:
                 env={**os.environ, "HOME": str(work)},
             )
         except subprocess.TimeoutExpired as exc:
-            raise WorkflowError(
+            raise DocumentError(
                 _("Преобразование в PDF не уложилось в отведённое время."), code="pdf_failed", status=503
             ) from exc
         target = work / "plan.pdf"
         if completed.returncode != 0 or not target.exists():
             detail = (completed.stderr or completed.stdout).decode("utf-8", "replace").strip()[:500]
-            raise WorkflowError(
+            raise DocumentError(
                 _("Не удалось преобразовать документ в PDF: %(detail)s") % {"detail": detail or completed.returncode},
                 code="pdf_failed",
                 status=503,

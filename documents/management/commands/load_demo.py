@@ -2,7 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from workflow.demo import DEMO_ACCOUNTS, demo_load, demo_password_generate
+from documents.demo import DEMO_ACCOUNTS, demo_load, demo_password_generate
 
 
 class Command(BaseCommand):

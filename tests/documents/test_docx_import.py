@@ -9,14 +9,14 @@ import pytest
 from docx import Document
 from docx.shared import Cm
 
+from documents.docx_export import plan_docx
+from documents.docx_import import parse_plan_docx
+from documents.exceptions import PlanImportError
+from documents.importing import plan_import_file
+from documents.plan_format import PlanFormatError, PlanFormatErrors
+from documents.text_import import parse_plan_text
 from tests.factories import make_group, make_user
-from workflow.docx_export import plan_docx
-from workflow.docx_import import parse_plan_docx
-from workflow.exceptions import PlanImportError
 from workflow.models import AgendaItem, Plan, Responsibility, Session
-from workflow.plan_format import PlanFormatError, PlanFormatErrors
-from workflow.services import plan_import_file
-from workflow.text_import import parse_plan_text
 
 
 def _tree(items) -> list:

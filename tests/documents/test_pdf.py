@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from config.errors import DomainError
-from workflow.pdf_export import approval_sheet_pdf, docx_to_pdf, plan_pdf, soffice_binary
+from documents.pdf import approval_sheet_pdf, docx_to_pdf, plan_pdf, soffice_binary
 
 needs_soffice = pytest.mark.skipif(
     soffice_binary() is None,
