@@ -71,6 +71,8 @@ class SubstitutionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, view
 
     def get_queryset(self):
         subs = Substitution.objects.select_related("person", "replaces")
+        if getattr(self, "swagger_fake_view", False):
+            return subs.none()
         user = self.request.user
         if user.role in (Role.SECRETARY, Role.OFFICE_HEAD, Role.DEPARTMENT_HEAD) or user.is_superuser:
             return subs
