@@ -4,7 +4,7 @@ import datetime
 
 import time_machine
 
-from tasks.outbox import outbox_drain
+from outbox.sender import outbox_drain
 from tasks.reminders import reminders_plan
 from tasks.transitions import task_transition
 from tasks.uploads import task_result_attach
