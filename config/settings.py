@@ -287,7 +287,9 @@ TASKS_OUTBOX_CLAIM_RENEW_SECONDS = env.int("TASKS_OUTBOX_CLAIM_RENEW_SECONDS", d
 _LOCAL_MAIL_BACKENDS = {
     f"django.core.mail.backends.{name}.EmailBackend" for name in ("console", "filebased", "locmem", "dummy")
 }
-_SQLITE_LOCK_WAIT = DATABASES["default"]["OPTIONS"]["timeout"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 0
+_SQLITE_LOCK_WAIT = (
+    DATABASES["default"]["OPTIONS"]["timeout"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 0
+)
 OUTBOX_LIVE_CLAIM_SECONDS = (
     TASKS_OUTBOX_CLAIM_RENEW_SECONDS
     + (5 if EMAIL_BACKEND in _LOCAL_MAIL_BACKENDS else 12 * EMAIL_TIMEOUT)

@@ -36,9 +36,13 @@ def _embedded(smtp, var) -> tuple[dict[str, str], dict[str, str]]:
     mail to the tests' SMTP server, and the broker's transport options for this process."""
     env = worker_env(smtp, EMAIL_TIMEOUT=1, VAR_DIR=var, CELERY_BROKER_URL="filesystem://")
     broker = var / "broker"
-    options = {"data_folder_in": str(broker / "in"), "data_folder_out": str(broker / "in"),
-               "processed_folder": str(broker / "processed"), "control_folder": str(broker / "control"),
-               "store_processed": False}
+    options = {
+        "data_folder_in": str(broker / "in"),
+        "data_folder_out": str(broker / "in"),
+        "processed_folder": str(broker / "processed"),
+        "control_folder": str(broker / "control"),
+        "store_processed": False,
+    }
     return env, options
 
 
@@ -62,14 +66,25 @@ def test_a_drain_killed_mid_batch_is_recovered_by_the_embedded_sweep(overdue_peo
     # Restarted as scripts/run does: the schedule set up under the embedded settings (a fresh
     # database has it from its migration), then the worker with beat inside.
     PeriodicTask.objects.all().delete()
-    subprocess.run([sys.executable, "manage.py", "setup_schedules"], cwd=ROOT, env=worker.env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "setup_schedules"], cwd=ROOT, env=worker.env, check=True, capture_output=True
+    )
     smtp.handler.delay = 0
-    worker = Worker(broker="filesystem://", log=tmp_path / "worker2.log", env=env, transport_options=options,
-                    queue=worker.queue, beat=True).start()
+    worker = Worker(
+        broker="filesystem://",
+        log=tmp_path / "worker2.log",
+        env=env,
+        transport_options=options,
+        queue=worker.queue,
+        beat=True,
+    ).start()
     try:
-        wait_until(lambda: not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists(),
-                   timeout=RECOVERED_WITHIN - (time.monotonic() - killed_at), what="every reminder sent", step=0.5)
+        wait_until(
+            lambda: not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists(),
+            timeout=RECOVERED_WITHIN - (time.monotonic() - killed_at),
+            what="every reminder sent",
+            step=0.5,
+        )
         recovered = time.monotonic() - killed_at
     finally:
         worker.stop()

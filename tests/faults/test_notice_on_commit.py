@@ -28,8 +28,10 @@ DUE = datetime.date(2041, 3, 10)
 
 @pytest.fixture
 def submitted(make_task, responsible, responsible2):
-    return (make_task(responsible, DUE, state=TaskState.SUBMITTED),
-            make_task(responsible2, DUE, state=TaskState.SUBMITTED))
+    return (
+        make_task(responsible, DUE, state=TaskState.SUBMITTED),
+        make_task(responsible2, DUE, state=TaskState.SUBMITTED),
+    )
 
 
 def _notice(task) -> OutboxMessage:

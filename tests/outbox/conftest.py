@@ -40,8 +40,10 @@ def queue(count: int, *, day: datetime.date, prefix: str = "reader", **fields) -
     """``count`` messages to ``count`` new people, inserted; returned in order, saved."""
     people = [make_user(f"{prefix}{n}") for n in range(count)]
     outbox_messages_add(
-        messages=[build(person, subject=f"Напоминание {n}", text=f"Текст {n}", day=day, **fields)
-                  for n, person in enumerate(people)]
+        messages=[
+            build(person, subject=f"Напоминание {n}", text=f"Текст {n}", day=day, **fields)
+            for n, person in enumerate(people)
+        ]
     )
     rows = {row.recipient_id: row for row in OutboxMessage.objects.filter(recipient__in=people)}
     return [rows[person.pk] for person in people]

@@ -22,7 +22,9 @@ def admin_client_(db):
 
 
 def _outbox_row(recipient, status: str) -> OutboxMessage:
-    outbox_messages_add(messages=[build(recipient, subject="Напоминание", text="Текст", day=D(2031, 3, 10), key=status)])
+    outbox_messages_add(
+        messages=[build(recipient, subject="Напоминание", text="Текст", day=D(2031, 3, 10), key=status)]
+    )
     row = OutboxMessage.objects.get(recipient=recipient, key=status)
     OutboxMessage.objects.filter(pk=row.pk).update(status=status)
     row.refresh_from_db()

@@ -27,8 +27,16 @@ def test_rows_written_before_the_move_are_the_outboxs_after_it():
     old = _migrate(BEFORE).loader.project_state(BEFORE).apps
     user = old.get_model("accounts", "User").objects.create(username="before", email="before@example.test")
     old.get_model("tasks", "OutboxMessage").objects.create(
-        recipient=user, to_email=user.email, kind="reminder", day=datetime.date(2031, 3, 10), key="",
-        subject="Напоминание", body_text="Текст", body_html="<p>Текст</p>", task_ids=[7, 8], status="sent",
+        recipient=user,
+        to_email=user.email,
+        kind="reminder",
+        day=datetime.date(2031, 3, 10),
+        key="",
+        subject="Напоминание",
+        body_text="Текст",
+        body_html="<p>Текст</p>",
+        task_ids=[7, 8],
+        status="sent",
     )
     content_type_id = ContentType.objects.get(app_label="tasks", model="outboxmessage").pk
 
@@ -36,7 +44,12 @@ def test_rows_written_before_the_move_are_the_outboxs_after_it():
 
     row = OutboxMessage.objects.get()
     assert (row.recipient.username, row.subject, row.related_ids, row.attachments, row.status) == (
-        "before", "Напоминание", [7, 8], [], OutboxStatus.SENT)
+        "before",
+        "Напоминание",
+        [7, 8],
+        [],
+        OutboxStatus.SENT,
+    )
     tables = connection.introspection.table_names()
     assert "outbox_outboxmessage" in tables and "tasks_outboxmessage" not in tables
     moved = ContentType.objects.get_for_model(OutboxMessage)

@@ -154,10 +154,17 @@ def test_the_attachments_handed_over_go_out_with_the_message(db, clock, smtp_ser
     binary = bytes(range(256))
     outbox_messages_add(
         messages=[
-            build(reader, subject="С вложениями", text="Текст", day=NOW.date(), key="with", attachments=[
-                Attachment("session-7.ics", calendar, "text/calendar; method=PUBLISH; charset=utf-8"),
-                Attachment("data.bin", binary, "application/octet-stream"),
-            ]),
+            build(
+                reader,
+                subject="С вложениями",
+                text="Текст",
+                day=NOW.date(),
+                key="with",
+                attachments=[
+                    Attachment("session-7.ics", calendar, "text/calendar; method=PUBLISH; charset=utf-8"),
+                    Attachment("data.bin", binary, "application/octet-stream"),
+                ],
+            ),
             build(reader, subject="Без вложений", text="Текст", day=NOW.date(), key="without"),
         ]
     )

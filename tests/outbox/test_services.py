@@ -27,17 +27,29 @@ def eager_jobs():
 
 def test_the_builder_renders_the_templates_into_an_unsaved_row(db, responsible):
     message = build(
-        responsible, subject="Тема", text="Текст", day=DAY, kind=MessageKind.CHANGED, key="event:1",
-        related_ids=[3, 1], attachments=[Attachment("a.ics", "BEGIN:VCALENDAR", "text/calendar")],
+        responsible,
+        subject="Тема",
+        text="Текст",
+        day=DAY,
+        kind=MessageKind.CHANGED,
+        key="event:1",
+        related_ids=[3, 1],
+        attachments=[Attachment("a.ics", "BEGIN:VCALENDAR", "text/calendar")],
     )
 
     assert message.pk is None and not message.send_on_commit
     assert (message.recipient, message.to_email, message.kind, message.day, message.key) == (
-        responsible, responsible.email, MessageKind.CHANGED, DAY, "event:1")
+        responsible,
+        responsible.email,
+        MessageKind.CHANGED,
+        DAY,
+        "event:1",
+    )
     assert (message.subject, message.body_text, message.body_html) == ("Тема", "Текст\n", "<p>Текст</p>\n")
     assert message.related_ids == [3, 1]
     assert message.attachments == [
-        {"filename": "a.ics", "mimetype": "text/calendar", "content": "BEGIN:VCALENDAR", "base64": False}]
+        {"filename": "a.ics", "mimetype": "text/calendar", "content": "BEGIN:VCALENDAR", "base64": False}
+    ]
     assert message.status == OutboxStatus.PENDING
 
 
@@ -65,8 +77,12 @@ def test_binary_attachments_survive_the_row(db):
 
 def test_a_row_already_there_is_kept_as_it_is(db, responsible):
     outbox_messages_add(messages=[build(responsible, subject="Первое", text="Текст", day=DAY)])
-    outbox_messages_add(messages=[build(responsible, subject="Второе", text="Текст", day=DAY),
-                                  build(responsible, subject="Другой день", text="Текст", day=DAY.replace(day=11))])
+    outbox_messages_add(
+        messages=[
+            build(responsible, subject="Второе", text="Текст", day=DAY),
+            build(responsible, subject="Другой день", text="Текст", day=DAY.replace(day=11)),
+        ]
+    )
 
     assert sorted(OutboxMessage.objects.values_list("subject", flat=True)) == ["Другой день", "Первое"]
 
@@ -76,10 +92,12 @@ def test_a_message_of_a_persons_action_is_sent_when_the_transaction_commits(
 ):
     other = make_user("planned_reader")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        outbox_messages_add(messages=[
-            build(responsible, subject="Возвращено", text="Текст", day=DAY, send_on_commit=True),
-            build(other, subject="Сводка", text="Текст", day=DAY),  # planned: the daily run drains it
-        ])
+        outbox_messages_add(
+            messages=[
+                build(responsible, subject="Возвращено", text="Текст", day=DAY, send_on_commit=True),
+                build(other, subject="Сводка", text="Текст", day=DAY),  # planned: the daily run drains it
+            ]
+        )
     assert len(callbacks) == 1 and smtp_server.recorder.messages == []  # nothing before the commit
 
     callbacks[0]()
@@ -99,8 +117,9 @@ def test_planned_messages_are_not_handed_over(db, responsible, django_capture_on
 def test_a_broker_that_is_down_does_not_fail_the_action(db, responsible, django_capture_on_commit_callbacks, caplog):
     closed = f"redis://127.0.0.1:{free_port()}/0"
     with producer_broker(closed, new_queue()), django_capture_on_commit_callbacks(execute=True) as callbacks:
-        outbox_messages_add(messages=[build(responsible, subject="Отменено", text="Текст", day=DAY,
-                                            send_on_commit=True)])
+        outbox_messages_add(
+            messages=[build(responsible, subject="Отменено", text="Текст", day=DAY, send_on_commit=True)]
+        )
 
     assert len(callbacks) == 1
     assert "Could not hand 1 outbox messages to the sender; the sweep will send them" in caplog.text
