@@ -297,8 +297,8 @@ OUTBOX_LIVE_CLAIM_SECONDS = (
 )
 # A row "sending" whose claim is older than this was left by a dead sender: the sweep puts it
 # back. It must exceed OUTBOX_LIVE_CLAIM_SECONDS, or a live sender's batch could be sent twice.
-# With Redis a job lost with its worker comes back (acks_late), so the sweep is a safety net:
-# 15 minutes, swept every 5. The filesystem broker of the embedded run never redelivers a job,
+# With Redis a job lost with its worker is delivered again (acks_late, once Redis's visibility
+# timeout has passed), so the sweep is a safety net: 15 minutes, swept every 5. The filesystem broker of the embedded run never redelivers a job,
 # so the sweep is how a killed drain recovers: OUTBOX_LIVE_CLAIM_SECONDS + 3 (30 s by default),
 # swept every 30 s -- a killed drain's rows go out again 30 to 60 s after its last renewal.
 _EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("filesystem://")
