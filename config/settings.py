@@ -298,9 +298,10 @@ OUTBOX_LIVE_CLAIM_SECONDS = (
 # A row "sending" whose claim is older than this was left by a dead sender: the sweep puts it
 # back. It must exceed OUTBOX_LIVE_CLAIM_SECONDS, or a live sender's batch could be sent twice.
 # With Redis a job lost with its worker is delivered again (acks_late, once Redis's visibility
-# timeout has passed), so the sweep is a safety net: 15 minutes, swept every 5. The filesystem broker of the embedded run never redelivers a job,
-# so the sweep is how a killed drain recovers: OUTBOX_LIVE_CLAIM_SECONDS + 3 (30 s by default),
-# swept every 30 s -- a killed drain's rows go out again 30 to 60 s after its last renewal.
+# timeout has passed), so the sweep is a safety net: 15 minutes, swept every 5. The filesystem
+# broker of the embedded run never redelivers a job, so the sweep is how a killed drain
+# recovers: OUTBOX_LIVE_CLAIM_SECONDS + 3 (30 s by default), swept every 30 s -- a killed
+# drain's rows go out again 30 to 60 s after its last renewal.
 _EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("filesystem://")
 TASKS_OUTBOX_STUCK_SECONDS = env.int(
     "TASKS_OUTBOX_STUCK_SECONDS", default=OUTBOX_LIVE_CLAIM_SECONDS + 3 if _EMBEDDED_BROKER else 900
@@ -312,8 +313,8 @@ if TASKS_OUTBOX_MAX_ATTEMPTS < 1 or TASKS_OUTBOX_SWEEP_SECONDS < 1:
 if TASKS_OUTBOX_STUCK_SECONDS <= OUTBOX_LIVE_CLAIM_SECONDS:
     raise ImproperlyConfigured(
         f"TASKS_OUTBOX_STUCK_SECONDS ({TASKS_OUTBOX_STUCK_SECONDS}) must exceed {OUTBOX_LIVE_CLAIM_SECONDS} s, "
-        "the longest a live sender goes without renewing its claim with these EMAIL_TIMEOUT and "
-        "TASKS_OUTBOX_CLAIM_RENEW_SECONDS: a shorter one would take rows back from a live sender."
+        "the longest a live sender goes without renewing its claim with this mail backend, EMAIL_TIMEOUT, "
+        "database and TASKS_OUTBOX_CLAIM_RENEW_SECONDS: a shorter one would take rows back from a live sender."
     )
 
 LOGGING = {
