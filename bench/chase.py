@@ -41,8 +41,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
-from tasks.models import MessageKind, OutboxMessage, OutboxStatus, PreparationTask, ReminderPolicy  # noqa: E402
-from tasks.outbox import outbox_drain  # noqa: E402
+from outbox.models import MessageKind, OutboxMessage, OutboxStatus  # noqa: E402
+from outbox.sender import outbox_drain  # noqa: E402
+from outbox.services import outbox_message_build, outbox_messages_add  # noqa: E402
+from tasks.models import PreparationTask, ReminderPolicy  # noqa: E402
+from tasks.notices import email_template, task_url  # noqa: E402
 from tasks.reminders import reminders_plan  # noqa: E402
 from workflow.models import AgendaItem, Plan, Session  # noqa: E402
 
@@ -98,18 +101,21 @@ def build(today: datetime.date) -> None:
 def send_rate(count: int, *, reuse: bool, port: int) -> float:
     OutboxMessage.objects.all().delete()
     user = User.objects.get(username="bench-0")
-    OutboxMessage.objects.bulk_create(
-        OutboxMessage(
-            recipient=user,
-            to_email=user.email,
-            kind=MessageKind.REMINDER,
-            day=datetime.date(2099, 1, 1),
-            key=str(n),
-            subject="Напоминание",
-            body_text="Текст " * 100,
-            body_html="<p>Текст</p>" * 100,
-        )
-        for n in range(count)
+    task = PreparationTask.objects.filter(assignee=user).select_related("session").first()
+    entry = {"task": task, "url": task_url(task.pk), "days_late": 3, "days_left": 0}
+    context = {"person": user, "day": datetime.date(2099, 1, 1), "overdue": [entry], "today": [], "soon": []}
+    outbox_messages_add(
+        messages=[
+            outbox_message_build(
+                recipient=user,
+                kind=MessageKind.REMINDER,
+                day=datetime.date(2099, 1, 1),
+                key=str(n),
+                template=email_template("reminder"),
+                context=context,
+            )
+            for n in range(count)
+        ]
     )
     started = time.perf_counter()
     result = outbox_drain(batch_size=100, reuse_connection=reuse)

@@ -12,7 +12,7 @@ Russian-speaking staff. Here:
   not a guess. The web pages call no API, so the browser's header never reaches a page.
 
 E-mails and exported documents do not follow this: they are rendered in ``LANGUAGE_CODE``
-with ``translation.override`` (see ``tasks.outbox`` and ``web.forms``).
+with ``translation.override`` (see ``outbox.services`` and ``web.forms``).
 """
 
 from __future__ import annotations

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "approvals",
     "workflow",
     "documents",
+    "outbox",
     "tasks",
     "calendars",
     "web",
@@ -289,13 +290,54 @@ TASKS_DUE_DAYS_BEFORE = env.int("TASKS_DUE_DAYS_BEFORE", default=10)
 # quarter: a project report is prepared over weeks, and nobody wants December's tasks in January).
 TASKS_ASSIGN_WINDOW_DAYS = env.int("TASKS_ASSIGN_WINDOW_DAYS", default=90)
 TASKS_RESULT_MAX_BYTES = env.int("TASKS_RESULT_MAX_BYTES", default=20 * 1024 * 1024)
+if TASKS_DUE_DAYS_BEFORE < 0 or TASKS_ASSIGN_WINDOW_DAYS < TASKS_DUE_DAYS_BEFORE:
+    raise ImproperlyConfigured("TASKS_DUE_DAYS_BEFORE must be >= 0, TASKS_ASSIGN_WINDOW_DAYS >= it.")
+
+# --- The e-mail outbox (outbox/; the names keep the TASKS_ prefix they were deployed with) ---
 TASKS_OUTBOX_BATCH_SIZE = env.int("TASKS_OUTBOX_BATCH_SIZE", default=100)
 TASKS_OUTBOX_MAX_ATTEMPTS = env.int("TASKS_OUTBOX_MAX_ATTEMPTS", default=8)
 TASKS_OUTBOX_BACKOFF_SECONDS = env.int("TASKS_OUTBOX_BACKOFF_SECONDS", default=60)
-TASKS_OUTBOX_STUCK_SECONDS = env.int("TASKS_OUTBOX_STUCK_SECONDS", default=900)
-if TASKS_DUE_DAYS_BEFORE < 0 or TASKS_ASSIGN_WINDOW_DAYS < TASKS_DUE_DAYS_BEFORE or TASKS_OUTBOX_MAX_ATTEMPTS < 1:
+# A sender renews its claim on a batch (``claimed_at``) before an SMTP step once this long has
+# passed since the claim or the last renewal.
+TASKS_OUTBOX_CLAIM_RENEW_SECONDS = env.int("TASKS_OUTBOX_CLAIM_RENEW_SECONDS", default=2)
+# The longest a LIVE sender leaves its claim unrenewed: the renewal interval, plus one step --
+# opening the SMTP connection (connect, greeting, EHLO/HELO, STARTTLS, TLS handshake, EHLO,
+# AUTH: at most 12 waits) or sending one message (EHLO/HELO, MAIL, RCPT, DATA, the body, the
+# reply, RSET: at most 8), each wait bounded by EMAIL_TIMEOUT; a backend that writes locally
+# (console, file, memory) waits on no network: 5 s -- plus recording a result, which on SQLite
+# may wait for another writer up to the lock timeout (20 s). Defaults: PostgreSQL and SMTP with
+# EMAIL_TIMEOUT=10: 2 + 120 = 122 s; the embedded run (SQLite, console): 2 + 5 + 20 = 27 s.
+_LOCAL_MAIL_BACKENDS = {
+    f"django.core.mail.backends.{name}.EmailBackend" for name in ("console", "filebased", "locmem", "dummy")
+}
+_SQLITE_LOCK_WAIT = (
+    DATABASES["default"]["OPTIONS"]["timeout"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 0
+)
+OUTBOX_LIVE_CLAIM_SECONDS = (
+    TASKS_OUTBOX_CLAIM_RENEW_SECONDS
+    + (5 if EMAIL_BACKEND in _LOCAL_MAIL_BACKENDS else 12 * EMAIL_TIMEOUT)
+    + _SQLITE_LOCK_WAIT
+)
+# A row "sending" whose claim is older than this was left by a dead sender: the sweep puts it
+# back. It must exceed OUTBOX_LIVE_CLAIM_SECONDS, or a live sender's batch could be sent twice.
+# With Redis a job lost with its worker is delivered again (acks_late, once Redis's visibility
+# timeout has passed), so the sweep is a safety net: 15 minutes, swept every 5. The filesystem
+# broker of the embedded run never redelivers a job, so the sweep is how a killed drain
+# recovers: OUTBOX_LIVE_CLAIM_SECONDS + 3 (30 s by default), swept every 30 s -- a killed
+# drain's rows go out again 30 to 60 s after its last renewal.
+_EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("filesystem://")
+TASKS_OUTBOX_STUCK_SECONDS = env.int(
+    "TASKS_OUTBOX_STUCK_SECONDS", default=OUTBOX_LIVE_CLAIM_SECONDS + 3 if _EMBEDDED_BROKER else 900
+)
+# The period of the sweep's beat entry when it is created (migration or ``setup_schedules``).
+TASKS_OUTBOX_SWEEP_SECONDS = env.int("TASKS_OUTBOX_SWEEP_SECONDS", default=30 if _EMBEDDED_BROKER else 300)
+if TASKS_OUTBOX_MAX_ATTEMPTS < 1 or TASKS_OUTBOX_SWEEP_SECONDS < 1:
+    raise ImproperlyConfigured("TASKS_OUTBOX_MAX_ATTEMPTS and TASKS_OUTBOX_SWEEP_SECONDS must be >= 1.")
+if TASKS_OUTBOX_STUCK_SECONDS <= OUTBOX_LIVE_CLAIM_SECONDS:
     raise ImproperlyConfigured(
-        "TASKS_DUE_DAYS_BEFORE must be >= 0, TASKS_ASSIGN_WINDOW_DAYS >= it, TASKS_OUTBOX_MAX_ATTEMPTS >= 1."
+        f"TASKS_OUTBOX_STUCK_SECONDS ({TASKS_OUTBOX_STUCK_SECONDS}) must exceed {OUTBOX_LIVE_CLAIM_SECONDS} s, "
+        "the longest a live sender goes without renewing its claim with this mail backend, EMAIL_TIMEOUT, "
+        "database and TASKS_OUTBOX_CLAIM_RENEW_SECONDS: a shorter one would take rows back from a live sender."
     )
 
 LOGGING = {

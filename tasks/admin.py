@@ -1,23 +1,20 @@
-"""Admin: tasks (state read-only, with filters), their history, the outbox and the policy.
+"""Admin: tasks (state read-only, with filters), their history and the policy (the outbox's
+admin is in ``outbox.admin``).
 
 Nothing here deletes a task or its history, superusers included: the history is the audit
 trail, and a task that is no longer wanted is cancelled (a transition with its own history
-row). An outbox row may be deleted only while it has not gone out (pending or failed), one at
-a time; a sent row is the record of what was said to whom, and a row being sent is held by a
-sender.
+row).
 """
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifecycle.admin import LogInline
 
-from .models import OutboxMessage, OutboxStatus, PreparationTask, ReminderPolicy, TaskEvent
-
-UNSENT = (OutboxStatus.PENDING, OutboxStatus.FAILED)
+from .models import PreparationTask, ReminderPolicy, TaskEvent
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -76,38 +73,6 @@ class PreparationTaskAdmin(admin.ModelAdmin):
     @admin.display(description=_("просрочена"), boolean=True)
     def overdue_mark(self, obj):
         return obj.days_late() > 0
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to_email", "kind", "day", "status", "attempts", "next_attempt_at", "sent_at"]
-    list_filter = ["status", "kind", "day"]
-    search_fields = ["to_email", "subject"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-    actions = ["retry_now"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # No bulk delete (obj is None): each row is judged by its own status.
-        if obj is None or obj.status not in UNSENT:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def delete_model(self, request, obj):
-        # The row may have been claimed since the confirmation page: delete it only if unsent.
-        OutboxMessage.objects.filter(pk=obj.pk, status__in=UNSENT).delete()
-
-    @admin.action(description=_("Отправить повторно при следующем проходе"))
-    def retry_now(self, request, queryset):
-        count = queryset.filter(status__in=[OutboxStatus.FAILED, OutboxStatus.PENDING]).update(
-            status=OutboxStatus.PENDING, next_attempt_at=timezone.now(), claim_token="", claimed_at=None
-        )
-        self.message_user(request, _("Поставлено в очередь: %(n)s") % {"n": count}, messages.SUCCESS)
 
 
 @admin.register(ReminderPolicy)

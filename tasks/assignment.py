@@ -9,17 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from lifecycle.kernel import SYSTEM_NAME
+from outbox.models import MessageKind, OutboxMessage
+from outbox.services import outbox_message_build, outbox_messages_add
 
 from . import rules, selectors
 from .models import (
-    MessageKind,
-    OutboxMessage,
     PreparationTask,
     TaskEvent,
     TaskState,
     TaskTransition,
 )
-from .outbox import message_render, outbox_messages_add, task_url
+from .notices import SessionCalendars, email_template, task_url
 
 logger = logging.getLogger(__name__)
 
@@ -37,27 +37,24 @@ def _assignment_notices(tasks: list[PreparationTask], *, day: datetime.date) -> 
     by_person: dict[int, list[PreparationTask]] = defaultdict(list)
     for task in tasks:
         by_person[task.assignee_id].append(task)
+    calendars = SessionCalendars()
     messages = []
     for person_tasks in by_person.values():
         person = person_tasks[0].assignee
         if not person.email:
             logger.warning("No e-mail for %s: assignment notice not sent", person)
             continue
-        subject, text, html = message_render(
-            template="assigned",
-            context={"person": person, "tasks": [{"task": t, "url": task_url(t.pk)} for t in person_tasks]},
-        )
+        in_order = sorted(person_tasks, key=lambda t: t.pk)
         messages.append(
-            OutboxMessage(
+            outbox_message_build(
                 recipient=person,
-                to_email=person.email,
                 kind=MessageKind.ASSIGNED,
                 day=day,
-                key=f"task:{min(t.pk for t in person_tasks)}",
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                task_ids=sorted(t.pk for t in person_tasks),
+                key=f"task:{in_order[0].pk}",
+                template=email_template("assigned"),
+                context={"person": person, "tasks": [{"task": t, "url": task_url(t.pk)} for t in person_tasks]},
+                attachments=calendars.for_tasks(in_order),
+                related_ids=[t.pk for t in in_order],
             )
         )
     return messages

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from outbox.sender import DrainResult, outbox_drain, outbox_release_stuck
+
 from .assignment import AssignResult, tasks_assign
-from .outbox import DrainResult, outbox_drain, outbox_release_stuck
 
 
 @dataclass

@@ -62,10 +62,3 @@ class TaskResultContentMismatch(TaskResultInvalid):
             % {"ext": extension},
             **kwargs,
         )
-
-
-class OutboxConnectionError(TaskError):
-    """The SMTP server could not be reached; the claimed messages were put back with a backoff."""
-
-    status = 503
-    code = "smtp_unavailable"

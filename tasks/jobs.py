@@ -1,7 +1,8 @@
 """Celery jobs: thin wrappers that take ids or ISO dates and call the plain functions.
 
 Every job is idempotent, so ``acks_late`` (a job lost with its worker runs again) is safe.
-Schedules live in django-celery-beat (see ``schedules.py``), editable in the admin.
+Schedules live in django-celery-beat (see ``schedules.py``), editable in the admin. The drain
+of the outbox (``tasks.drain_outbox``, also the periodic sweep) is ``outbox.jobs``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import logging
 
 from celery import shared_task
 
+from outbox.jobs import drain_outbox
+
 from . import assignment, chase
-from .exceptions import OutboxConnectionError
-from .outbox import outbox_drain, outbox_release_stuck
 
 logger = logging.getLogger(__name__)
 
@@ -37,20 +38,3 @@ def chase_daily(day: str | None = None) -> dict:
     report = chase.chase_run(day=_day(day), send=False)
     drain_outbox.delay()
     return {"created": report.assigned.created, "queued": report.reminders.queued}
-
-
-@shared_task(
-    name="tasks.drain_outbox",
-    acks_late=True,
-    autoretry_for=(OutboxConnectionError,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=6,
-)
-def drain_outbox() -> int:
-    """Send what is due; also the periodic sweep that re-drives rows a lost message left."""
-    outbox_release_stuck()
-    result = outbox_drain()
-    if result.unreachable:
-        raise OutboxConnectionError(result.errors[-1] if result.errors else "SMTP unreachable")
-    return result.sent

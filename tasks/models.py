@@ -1,4 +1,4 @@
-"""Preparation tasks, their history, the reminder policy and the e-mail outbox.
+"""Preparation tasks, their history and the reminder policy (the e-mails: ``outbox``).
 
 The life cycle is declared in ``tasks.lifecycle``; "overdue" is derived
 (``PreparationTaskQuerySet.overdue``), never stored.
@@ -198,57 +198,3 @@ class ReminderPolicy(models.Model):
     def current(cls) -> ReminderPolicy:
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
-
-
-class MessageKind(models.TextChoices):
-    ASSIGNED = "assigned", _("Назначение задач")
-    REMINDER = "reminder", _("Напоминание")
-    ESCALATION = "escalation", _("Просроченные задачи (руководителю)")
-    CHANGED = "changed", _("Задача возвращена или отменена")
-
-
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", _("Ожидает отправки")
-    SENDING = "sending", _("Отправляется")
-    SENT = "sent", _("Отправлено")
-    FAILED = "failed", _("Не доставлено")
-
-
-class OutboxMessage(models.Model):
-    """An e-mail to send, written before any SMTP talk, in the transaction of its cause."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("получатель"), on_delete=models.CASCADE, related_name="outbox"
-    )
-    to_email = models.EmailField(_("адрес"))
-    kind = models.CharField(_("вид"), max_length=20, choices=MessageKind.choices)
-    day = models.DateField(_("день"))
-    # Digests use "" (one per person, kind and day); an assignment notice uses the first new
-    # task's id, so two assignments on one day are two notices, and a re-run is none.
-    key = models.CharField(_("ключ"), max_length=40, blank=True, default="")
-    subject = models.CharField(_("тема"), max_length=255)
-    body_text = models.TextField(_("текст"))
-    body_html = models.TextField(_("HTML"), blank=True)
-    task_ids = models.JSONField(_("задачи"), default=list, blank=True)
-    status = models.CharField(
-        _("статус"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
-    )
-    attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
-    last_error = models.TextField(_("последняя ошибка"), blank=True)
-    next_attempt_at = models.DateTimeField(_("следующая попытка"), default=timezone.now)
-    claimed_at = models.DateTimeField(_("взято в отправку"), null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True, default="", editable=False)
-    sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)
-    created_at = models.DateTimeField(_("создано"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("письмо")
-        verbose_name_plural = _("исходящие письма")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "kind", "day", "key"], name="outbox_unique_recipient_kind_day")
-        ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.to_email} ({self.day:%d.%m.%Y})"

@@ -23,9 +23,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from outbox.models import MessageKind, OutboxMessage
+from outbox.services import outbox_message_build, outbox_messages_add
+
 from . import selectors
-from .models import MessageKind, OutboxMessage, PreparationTask, ReminderPolicy
-from .outbox import message_render, outbox_messages_add, task_url
+from .models import PreparationTask, ReminderPolicy
+from .notices import SessionCalendars, email_template, task_url
 
 # The office head's list shows the longest-late tasks; beyond this, counts by session and person.
 ESCALATION_LIST_LIMIT = 200
@@ -88,7 +91,12 @@ def _queue(
 
 
 def _digests_queue(
-    *, batch: list[PreparationTask], day: datetime.date, policy: ReminderPolicy, plan: ReminderPlan
+    *,
+    batch: list[PreparationTask],
+    day: datetime.date,
+    policy: ReminderPolicy,
+    plan: ReminderPlan,
+    calendars: SessionCalendars,
 ) -> None:
     digests: dict[int, list[dict]] = defaultdict(list)
     for task in batch:
@@ -106,26 +114,22 @@ def _digests_queue(
         if person_id in done:
             continue
         person = entries[0]["task"].assignee
-        subject, text, html = message_render(
-            template="reminder",
-            context={
-                "person": person,
-                "day": day,
-                "soon": [e for e in entries if e["reason"] == "soon"],
-                "today": [e for e in entries if e["reason"] == "today"],
-                "overdue": [e for e in entries if e["reason"] == "overdue"],
-            },
-        )
+        tasks = [e["task"] for e in entries]
         messages.append(
-            OutboxMessage(
+            outbox_message_build(
                 recipient=person,
-                to_email=person.email,
                 kind=MessageKind.REMINDER,
                 day=day,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                task_ids=[e["task"].pk for e in entries],
+                template=email_template("reminder"),
+                context={
+                    "person": person,
+                    "day": day,
+                    "soon": [e for e in entries if e["reason"] == "soon"],
+                    "today": [e for e in entries if e["reason"] == "today"],
+                    "overdue": [e for e in entries if e["reason"] == "overdue"],
+                },
+                attachments=calendars.for_tasks(tasks),
+                related_ids=[task.pk for task in tasks],
             )
         )
     plan.queued += _queue(messages=messages, kind=MessageKind.REMINDER, day=day, recipient_ids=person_ids, done=done)
@@ -158,18 +162,15 @@ def _escalations_queue(*, day: datetime.date, policy: ReminderPolicy, plan: Remi
     for head in heads:
         if head.pk in done:
             continue
-        subject, text, html = message_render(template="escalation", context={"person": head, **context})
         messages.append(
-            OutboxMessage(
+            outbox_message_build(
                 recipient=head,
-                to_email=head.email,
                 kind=MessageKind.ESCALATION,
                 day=day,
-                subject=subject,
-                body_text=text,
-                body_html=html,
+                template=email_template("escalation"),
+                context={"person": head, **context},
                 # The tasks listed in the message (the longest-late), not every late task.
-                task_ids=[task.pk for task in late.oldest],
+                related_ids=[task.pk for task in late.oldest],
             )
         )
     plan.queued += _queue(messages=messages, kind=MessageKind.ESCALATION, day=day, recipient_ids=head_ids, done=done)
@@ -182,7 +183,8 @@ def reminders_plan(
     ``batch_size`` candidate tasks at a time."""
     policy = policy or ReminderPolicy.current()
     plan = ReminderPlan(day=day)
+    calendars = SessionCalendars()  # each session's .ics rendered once for the whole run
     for batch in selectors.reminder_candidate_batches(day=day, days_before=policy.days_before_due, size=batch_size):
-        _digests_queue(batch=batch, day=day, policy=policy, plan=plan)
+        _digests_queue(batch=batch, day=day, policy=policy, plan=plan, calendars=calendars)
     _escalations_queue(day=day, policy=policy, plan=plan)
     return plan

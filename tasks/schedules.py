@@ -6,6 +6,8 @@ by ``manage.py setup_schedules``. Existing entries are left as the admin set the
 
 from __future__ import annotations
 
+from django.conf import settings
+
 DAILY_CHASE = "Задачи подготовки: ежедневное назначение, напоминания и эскалация"
 OUTBOX_SWEEP = "Задачи подготовки: отправка исходящих писем"
 
@@ -16,7 +18,7 @@ def schedules_ensure(*, periodic_task, crontab_schedule, interval_schedule, time
     crontab, _ = crontab_schedule.objects.get_or_create(
         minute="0", hour="8", day_of_week="*", day_of_month="*", month_of_year="*", timezone=timezone_name
     )
-    interval, _ = interval_schedule.objects.get_or_create(every=5, period="minutes")
+    interval, _ = interval_schedule.objects.get_or_create(**_sweep_period(settings.TASKS_OUTBOX_SWEEP_SECONDS))
     created = []
     for name, task, schedule in (
         (DAILY_CHASE, "tasks.chase_daily", {"crontab": crontab}),
@@ -29,3 +31,11 @@ def schedules_ensure(*, periodic_task, crontab_schedule, interval_schedule, time
         if was_created:
             created.append(name)
     return created
+
+
+def _sweep_period(seconds: int) -> dict:
+    """The outbox sweep's interval (``tasks.drain_outbox``, see ``TASKS_OUTBOX_SWEEP_SECONDS``):
+    every 5 minutes with Redis, every 30 seconds on the embedded run's filesystem broker."""
+    if seconds % 60 == 0:
+        return {"every": seconds // 60, "period": "minutes"}
+    return {"every": seconds, "period": "seconds"}

@@ -10,17 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifecycle.kernel import SYSTEM_NAME, fire_locked_rows
+from outbox.models import MessageKind, OutboxMessage
+from outbox.services import outbox_message_build, outbox_messages_add
 
 from . import rules
 from .models import (
     OPEN_STATES,
-    MessageKind,
-    OutboxMessage,
     PreparationTask,
     TaskEvent,
     TaskTransition,
 )
-from .outbox import message_render, outbox_messages_add, task_url
+from .notices import email_template, task_url
 
 logger = logging.getLogger(__name__)
 
@@ -31,18 +31,22 @@ NOTIFY_ASSIGNEE_ON = frozenset({TaskTransition.RETURN, TaskTransition.CANCEL})
 
 def _change_notice(*, task: PreparationTask, event: TaskEvent, key: str | None = None) -> list[OutboxMessage]:
     """One e-mail to the assignee about ``event`` (a return, a cancellation, a new due date),
-    written in the transaction of the change."""
+    written in the transaction of the change and handed to the sender when it commits."""
     person = task.assignee
     if not person.email:
         logger.warning("No e-mail for %s: notice of %s not sent", person, event.transition)
         return []
-    subject, text, html = message_render(
-        template="changed", context={"person": person, "task": task, "event": event, "url": task_url(task.pk)}
+    message = outbox_message_build(
+        recipient=person,
+        kind=MessageKind.CHANGED,
+        day=timezone.localdate(),
+        key=key or f"event:{event.pk}",
+        template=email_template("changed"),
+        context={"person": person, "task": task, "event": event, "url": task_url(task.pk)},
+        related_ids=[task.pk],
+        send_on_commit=True,  # a person's action: the assignee hears of it now, not at the next sweep
     )
-    return [OutboxMessage(
-        recipient=person, to_email=person.email, kind=MessageKind.CHANGED, day=timezone.localdate(),
-        key=key or f"event:{event.pk}", subject=subject, body_text=text, body_html=html, task_ids=[task.pk],
-    )]
+    return [message]
 
 
 def task_change_notify(*, task: PreparationTask, event: TaskEvent) -> None:

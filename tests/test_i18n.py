@@ -235,7 +235,7 @@ def december_tasks(approved_plan, settings):
 
 
 def test_assignment_emails_are_russian_even_when_english_is_active(english_active, december_tasks):
-    from tasks.models import MessageKind, OutboxMessage
+    from outbox.models import MessageKind, OutboxMessage
 
     messages = list(OutboxMessage.objects.filter(kind=MessageKind.ASSIGNED))
     assert messages
@@ -250,7 +250,7 @@ def test_assignment_emails_are_russian_even_when_english_is_active(english_activ
 def test_reminder_and_escalation_emails_are_russian(english_active):
     from types import SimpleNamespace
 
-    from tasks.outbox import message_render
+    from outbox.services import message_render
 
     task = SimpleNamespace(title="Отчёт по проекту", session="Заседание № 1 (Март 2031 г.)",
                            due_date=datetime.date(2031, 3, 1), assignee="Петров П.П.")
@@ -258,13 +258,13 @@ def test_reminder_and_escalation_emails_are_russian(english_active):
     person = SimpleNamespace(full_name="Петров Пётр Петрович")
     day = datetime.date(2031, 3, 4)
 
-    subject, text, html = message_render(template="reminder", context={
+    subject, text, html = message_render(template="tasks/email/reminder", context={
         "person": person, "day": day, "overdue": [entry], "today": [], "soon": [entry]})
     assert subject == "Просрочены задачи подготовки (1)"
     assert "просрочено на 3 дн." in text and "(осталось 2 дн.)" in text
     assert "<td>3 дн.</td>" in html and "Скоро срок" in html
 
-    subject, text, html = message_render(template="escalation", context={
+    subject, text, html = message_render(template="tasks/email/escalation", context={
         "person": person, "day": day, "policy": SimpleNamespace(escalate_after_days=3), "total": 4,
         "by_person": [("Петров П.П.", 4)], "entries": [entry], "more": 3})
     assert subject == "Просроченные задачи подготовки: 4 на 04.03.2031"

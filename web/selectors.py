@@ -13,11 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from lifecycle.kernel import available, buttons
+from outbox.models import MessageKind, OutboxMessage, OutboxStatus
 from tasks.models import (
     PENDING_STATES,
-    MessageKind,
-    OutboxMessage,
-    OutboxStatus,
     PreparationTask,
     TaskEvent,
     TaskState,
@@ -162,12 +160,12 @@ def overdue_board(*, today: datetime.date) -> dict:
             kind=MessageKind.REMINDER,
             recipient_id__in={t.assignee_id for t in tasks},
             sent_at__gte=min(t.created_at for t in tasks),
-        ).only("recipient_id", "task_ids", "sent_at")
+        ).only("recipient_id", "related_ids", "sent_at")
         for message in sent:
             previous = last_by_person.get(message.recipient_id)
             if previous is None or message.sent_at > previous:
                 last_by_person[message.recipient_id] = message.sent_at
-            for task_id in message.task_ids or ():
+            for task_id in message.related_ids or ():  # a reminder's tasks
                 if task_id not in last_sent or message.sent_at > last_sent[task_id]:
                     last_sent[task_id] = message.sent_at
     by_session: dict[int, OverdueGroup] = {}

@@ -1,5 +1,5 @@
 """The pages people use, at the site root. The task page is ``/tasks/<id>/``: the e-mails
-(``tasks.outbox.task_url``) link there. Auth pages keep Django's URL names (no namespace),
+(``tasks.notices.task_url``) link there. Auth pages keep Django's URL names (no namespace),
 since Django's auth views reverse them by those names."""
 
 from django.contrib.auth import views as auth_views

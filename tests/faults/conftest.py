@@ -11,6 +11,7 @@ from django.utils import timezone
 from tasks.models import PreparationTask, ReminderPolicy, TaskKind
 from tests.factories import make_plan, make_user
 from tests.faults.services import RedisServer, SmtpServer
+from tests.tasks.conftest import make_task  # noqa: F401 - tasks built directly, as in tests/tasks
 
 
 @pytest.fixture

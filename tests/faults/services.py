@@ -171,24 +171,32 @@ def database_url() -> str:
 
 
 class Worker:
-    """A real ``celery worker`` process (solo pool) on its own queue, logging to a file."""
+    """A real ``celery worker`` process (solo pool) on its own queue, logging to a file.
 
-    def __init__(self, *, broker: str, log: Path, env: dict[str, str]):
-        self.queue = f"po-faults-{uuid.uuid4().hex[:10]}"
+    ``clock``: the worker's clock starts there (ISO date-time) and ticks (time-machine), as if
+    that much time had passed. ``beat``: the beat scheduler runs inside the worker (``-B``), as
+    in the embedded run. ``transport_options``: the broker's, for jobs this process sends (the
+    filesystem broker's folders)."""
+
+    def __init__(self, *, broker: str, log: Path, env: dict[str, str], clock: str | None = None,
+                 beat: bool = False, transport_options: dict | None = None, queue: str | None = None):
+        self.queue = queue or f"po-faults-{uuid.uuid4().hex[:10]}"
         self.broker = broker
+        self.transport_options = transport_options
         self.log = log
         self.env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker,
                     "CELERY_TASK_DEFAULT_QUEUE": self.queue, "PYTHONPATH": str(ROOT), **env}
+        celery = [str(ROOT / "tests" / "tasks" / "clocked_worker.py"), clock] if clock else ["-m", "celery"]
+        self.args = [sys.executable, *celery, "-A", "config", "worker", "-Q", self.queue, "--pool=solo", "-l",
+                     "info", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{self.queue}@%h",
+                     *(["-B"] if beat else [])]
         self.process = None
         self.handle = None
 
     def start(self, timeout: float = 20) -> Worker:
         self.handle = self.log.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", self.queue, "--pool=solo", "-l", "info",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{self.queue}@%h"],
-            cwd=ROOT, env=self.env, stdout=self.handle, stderr=subprocess.STDOUT,
-        )
+        self.process = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=self.handle,
+                                        stderr=subprocess.STDOUT)
         wait_until(lambda: " ready." in self.text() or self.process.poll() is not None, timeout=timeout,
                    what="the worker to be ready")
         assert self.process.poll() is None, self.text()[-3000:]
@@ -202,7 +210,8 @@ class Worker:
         # Not the current app: shared tasks would otherwise bind to it for the rest of the run.
         app = Celery("faults-producer", broker=self.broker, set_as_current=False)
         app.conf.broker_connection_timeout = 2
-        app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+        app.conf.broker_transport_options = self.transport_options or {
+            "max_retries": 1, "interval_start": 0, "interval_step": 0.2}
         try:
             app.send_task(name, args=args, queue=self.queue)
         finally:

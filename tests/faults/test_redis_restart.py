@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from config.celery import app
 from lifecycle.kernel import fire
-from tasks.models import OutboxMessage, OutboxStatus
+from outbox.models import OutboxMessage, OutboxStatus
 from tasks.reminders import reminders_plan
 from tests.factories import make_plan
 from tests.faults.conftest import worker_env

@@ -24,23 +24,7 @@ def test_task_list_filters_and_pages_render(admin_client_, make_task, responsibl
     assert overdue.status_code == 200
     assert overdue.context["cl"].result_count == 1
     assert admin_client_.get(f"/admin/tasks/preparationtask/{late.pk}/change/").status_code == 200
-    assert admin_client_.get("/admin/tasks/outboxmessage/?status=pending").status_code == 200
     assert admin_client_.get("/admin/tasks/reminderpolicy/").status_code == 200
-
-
-def _outbox_row(recipient, status: str):
-    from tasks.models import MessageKind, OutboxMessage
-
-    return OutboxMessage.objects.create(
-        recipient=recipient,
-        to_email=recipient.email,
-        kind=MessageKind.REMINDER,
-        day=D(2031, 3, 10),
-        key=status,
-        subject="Напоминание",
-        body_text="Текст",
-        status=status,
-    )
 
 
 def test_no_one_deletes_a_task_or_its_history_in_the_admin(admin_client_, make_task, responsible):
@@ -62,25 +46,3 @@ def test_no_one_deletes_a_task_or_its_history_in_the_admin(admin_client_, make_t
     change = admin_client_.get(f"/admin/tasks/preparationtask/{task.pk}/change/").content.decode()
     assert delete_url not in change and "events-0-DELETE" not in change
     assert PreparationTask.objects.filter(pk=task.pk).exists() and TaskEvent.objects.filter(pk=event.pk).exists()
-
-
-def test_only_an_unsent_outbox_row_may_be_deleted_one_at_a_time(admin_client_, responsible):
-    from tasks.models import OutboxMessage, OutboxStatus
-
-    sent, sending = _outbox_row(responsible, OutboxStatus.SENT), _outbox_row(responsible, OutboxStatus.SENDING)
-    pending, failed = _outbox_row(responsible, OutboxStatus.PENDING), _outbox_row(responsible, OutboxStatus.FAILED)
-
-    for row in (sent, sending):
-        assert admin_client_.post(f"/admin/tasks/outboxmessage/{row.pk}/delete/", {"post": "yes"}).status_code == 403
-    changelist = admin_client_.get("/admin/tasks/outboxmessage/")
-    assert "delete_selected" not in changelist.content.decode()
-    admin_client_.post(
-        "/admin/tasks/outboxmessage/",
-        {"action": "delete_selected", "_selected_action": [sent.pk, pending.pk], "post": "yes"},
-    )
-    assert OutboxMessage.objects.count() == 4
-
-    for row in (pending, failed):
-        answer = admin_client_.post(f"/admin/tasks/outboxmessage/{row.pk}/delete/", {"post": "yes"})
-        assert answer.status_code == 302
-    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {sent.pk, sending.pk}

@@ -5,8 +5,9 @@ import datetime
 import pytest
 
 from lifecycle.kernel import fire
+from outbox.models import MessageKind, OutboxMessage
 from tasks.assignment import tasks_assign
-from tasks.models import MessageKind, OutboxMessage, PreparationTask, TaskEvent, TaskKind, TaskState
+from tasks.models import PreparationTask, TaskEvent, TaskKind, TaskState
 from tests.factories import make_plan, make_user
 from tests.tasks.conftest import approve
 from workflow.models import Project, Responsibility
@@ -44,11 +45,25 @@ def test_one_assignment_notice_per_person_listing_their_tasks(approved_plan, off
     notice = OutboxMessage.objects.get()
     assert notice.kind == MessageKind.ASSIGNED and notice.recipient == office_head
     assert notice.to_email == office_head.email
-    assert sorted(notice.task_ids) == sorted(PreparationTask.objects.values_list("id", flat=True))
+    assert sorted(notice.related_ids) == sorted(PreparationTask.objects.values_list("id", flat=True))
     assert "03.02.2023" in notice.body_text and "Заседание № 1" in notice.body_text
     task = PreparationTask.objects.first()
     assert f"http://127.0.0.1:8000/tasks/{task.pk}/" in notice.body_text
     assert f"/tasks/{task.pk}/" in notice.body_html
+
+
+def test_the_assignment_notice_carries_the_sessions_calendar(approved_plan, office_head):
+    from icalendar import Calendar
+
+    tasks_assign(today=JAN_16)
+
+    notice = OutboxMessage.objects.get()
+    session_id = PreparationTask.objects.values_list("session_id", flat=True).distinct().get()
+    [attachment] = notice.attachments
+    assert attachment["filename"] == f"session-{session_id}.ics"
+    assert attachment["mimetype"].startswith("text/calendar")
+    event = Calendar.from_ical(attachment["content"]).walk("VEVENT")[0]
+    assert str(event["UID"]).startswith(f"session-{session_id}@")
 
 
 def test_running_twice_creates_nothing_more(approved_plan):

@@ -8,9 +8,10 @@ import time_machine
 from django.db import connection
 
 from lifecycle.kernel import fire
+from outbox.models import OutboxMessage
 from tasks.assignment import tasks_assign
 from tasks.chase import chase_run
-from tasks.models import OutboxMessage, PreparationTask, TaskEvent
+from tasks.models import PreparationTask, TaskEvent
 from tests.tasks.celery_helpers import new_queue, producer_broker
 from tests.tasks.conftest import free_port
 

@@ -5,7 +5,9 @@ import datetime
 import pytest
 
 from lifecycle.kernel import fire
-from tasks.models import MessageKind, OutboxMessage, ReminderPolicy
+from outbox.models import MessageKind, OutboxMessage
+from outbox.sender import outbox_drain
+from tasks.models import ReminderPolicy
 from tasks.reminders import reminders_plan
 from tests.factories import make_user
 
@@ -51,6 +53,44 @@ def test_reminder_days_follow_the_policy(policy, make_task, responsible, day, ex
         assert digest.to_email == responsible.email
 
 
+def test_digests_carry_their_sessions_calendar_and_escalations_do_not(
+    policy, make_task, responsible, office_head, smtp_server
+):
+    from icalendar import Calendar
+
+    task = make_task(responsible, DUE, session_month=D(2031, 4, 1))
+
+    reminders_plan(day=D(2031, 3, 13))  # 3 days late: a digest, and the office head's list
+
+    assert outbox_drain().sent == 2
+    by_to = {m["To"]: m for m in smtp_server.recorder.messages}
+    calendars = [part for part in by_to[responsible.email].walk() if part.get_content_type() == "text/calendar"]
+    assert [part.get_filename() for part in calendars] == [f"session-{task.session_id}.ics"]
+    event = Calendar.from_ical(calendars[0].get_payload(decode=True)).walk("VEVENT")[0]
+    assert str(event["UID"]).startswith(f"session-{task.session_id}@")
+    assert not [p for p in by_to[office_head.email].walk() if p.get_content_type() == "text/calendar"]
+
+
+def test_a_digest_carries_at_most_five_sessions_each_rendered_once(policy, responsible, responsible2):
+    from tasks.models import PreparationTask, TaskKind
+    from tests.factories import make_plan
+
+    plan = make_plan(year=2031, sessions=6, items_per_session=1)
+    for person in (responsible, responsible2):
+        for item in plan.items.order_by("session__number"):
+            PreparationTask.objects.create(
+                item=item, session=item.session, assignee=person, kind=TaskKind.ITEM_PREPARATION,
+                kind_key="item", title=f"Задача {item.session.number}", due_date=DUE,
+            )
+
+    reminders_plan(day=DUE)
+
+    first, second = (_digest(person, DUE) for person in (responsible, responsible2))
+    sessions = list(plan.sessions.order_by("number").values_list("pk", flat=True))
+    assert [a["filename"] for a in first.attachments] == [f"session-{pk}.ics" for pk in sessions[:5]]
+    assert first.attachments == second.attachments  # the same session, the same file (rendered once)
+
+
 def test_policy_changes_apply_without_a_deploy(policy, make_task, responsible):
     make_task(responsible, DUE)
     policy.days_before_due, policy.remind_on_due_date, policy.overdue_every_days = 5, False, 0
@@ -73,10 +113,10 @@ def test_one_digest_per_person_with_all_their_tasks(policy, make_task, responsib
 
     assert plan.reminders == plan.queued == 2
     digest = _digest(responsible, D(2031, 3, 10))
-    assert sorted(digest.task_ids) == sorted([late.pk, today.pk, soon.pk])
+    assert sorted(digest.related_ids) == sorted([late.pk, today.pk, soon.pk])
     assert "просрочено на 1 дн." in digest.body_text
     assert "13.03.2031" in digest.body_text and f"/tasks/{soon.pk}/" in digest.body_text
-    assert _digest(responsible2, D(2031, 3, 10)).task_ids == [other.pk]
+    assert _digest(responsible2, D(2031, 3, 10)).related_ids == [other.pk]
 
 
 def test_a_second_run_the_same_day_queues_nothing(policy, make_task, responsible):
@@ -110,7 +150,7 @@ def test_escalation_to_office_heads_after_the_delay(policy, make_task, responsib
     assert plan.escalations == plan_next.escalations == 2
     assert {m.recipient for m in escalations.filter(day=D(2031, 3, 13))} == {office_head, second_head}
     message = escalations.get(recipient=office_head, day=D(2031, 3, 13))
-    assert message.task_ids == [task.pk]
+    assert message.related_ids == [task.pk]
     assert str(responsible) in message.body_text and "просрочено на 3 дн." in message.body_text
 
 
@@ -134,7 +174,7 @@ def test_tasks_of_held_sessions_are_not_chased(policy, make_task, responsible, o
 
 def _digests(day) -> dict:
     return {
-        m.recipient_id: sorted(m.task_ids) for m in OutboxMessage.objects.filter(kind=MessageKind.REMINDER, day=day)
+        m.recipient_id: sorted(m.related_ids) for m in OutboxMessage.objects.filter(kind=MessageKind.REMINDER, day=day)
     }
 
 
@@ -191,7 +231,7 @@ def test_escalation_list_is_built_from_counts_and_the_oldest_tasks(
     reminders_plan(day=D(2031, 3, 10))
 
     message = OutboxMessage.objects.get(kind=MessageKind.ESCALATION, recipient=office_head)
-    assert message.task_ids == [oldest.pk, second.pk]  # the longest-late first, at most the limit
+    assert message.related_ids == [oldest.pk, second.pk]  # the longest-late first, at most the limit
     text = message.body_text
     assert "(на 10.03.2031): 4." in text
     assert f"- {responsible}: 3\n- {responsible2}: 1" in text  # by person, most first

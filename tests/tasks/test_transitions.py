@@ -123,7 +123,7 @@ def test_postponing_a_session_moves_open_tasks_and_cancelling_cancels_them(appro
     assert not TaskEvent.objects.filter(transition__in=("cancel", "reschedule"), actor=None).exists()
 
     # Each open task's assignee was told of the new due date, then of the cancellation.
-    from tasks.models import MessageKind, OutboxMessage
+    from outbox.models import MessageKind, OutboxMessage
 
     notices = OutboxMessage.objects.filter(kind=MessageKind.CHANGED).order_by("id")
     subjects = [n.subject.split(":")[0] for n in notices]
@@ -140,7 +140,7 @@ def test_postponing_a_session_moves_open_tasks_and_cancelling_cancels_them(appro
 
 
 def test_the_assignee_hears_of_a_return_and_a_cancellation(task, responsible, office_head):
-    from tasks.models import MessageKind, OutboxMessage
+    from outbox.models import MessageKind, OutboxMessage
 
     fire(obj=task, name="start", by=responsible)
     task_result_attach(task=task, by=responsible, text="Черновик")
@@ -149,7 +149,7 @@ def test_the_assignee_hears_of_a_return_and_a_cancellation(task, responsible, of
 
     fire(obj=task, name="return", by=office_head, comment="Добавьте цифры за квартал")
     returned = OutboxMessage.objects.get(kind=MessageKind.CHANGED)
-    assert (returned.recipient, returned.to_email, returned.task_ids) == (responsible, responsible.email, [task.pk])
+    assert (returned.recipient, returned.to_email, returned.related_ids) == (responsible, responsible.email, [task.pk])
     assert returned.subject.startswith("Результат возвращён на доработку: ")
     assert "Сергеева Ольга Александровна вернул(а) результат задачи на доработку" in returned.body_text
     assert "Комментарий: Добавьте цифры за квартал" in returned.body_text

@@ -11,8 +11,9 @@ import pytest
 import time_machine
 
 from lifecycle.kernel import fire
+from outbox.models import OutboxMessage, OutboxStatus
 from tasks.jobs import chase_daily
-from tasks.models import OutboxMessage, OutboxStatus, PreparationTask
+from tasks.models import PreparationTask
 from tests.tasks.celery_helpers import REDIS_DB, Worker, new_queue, producer_broker, wait_until
 
 MSK = datetime.timezone(datetime.timedelta(hours=3))

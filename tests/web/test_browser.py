@@ -11,8 +11,9 @@ import pytest
 
 from approvals.models import ApprovalState
 from lifecycle.kernel import fire
+from outbox.models import MessageKind, OutboxMessage
 from tasks.assignment import tasks_assign
-from tasks.models import MessageKind, OutboxMessage, PreparationTask, TaskState
+from tasks.models import PreparationTask, TaskState
 from tests.factories import PASSWORD, make_plan
 from workflow.models import Plan
 

@@ -5,7 +5,7 @@ import datetime
 import time_machine
 
 from lifecycle.kernel import fire
-from tasks.outbox import outbox_drain
+from outbox.sender import outbox_drain
 from tasks.reminders import reminders_plan
 from tasks.uploads import task_result_attach
 

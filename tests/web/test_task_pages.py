@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from lifecycle.kernel import fire
-from tasks.models import MessageKind, OutboxMessage, PreparationTask, TaskEvent, TaskState
+from outbox.models import MessageKind, OutboxMessage
+from tasks.models import PreparationTask, TaskEvent, TaskState
 from tasks.uploads import task_result_attach
 from tests.tasks.uploads import docx_bytes
 

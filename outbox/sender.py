@@ -1,12 +1,12 @@
-"""The e-mail outbox: messages are rows first, then a sender drains them.
+"""Sending the outbox: claim, send a batch over one connection, record; and the stuck-row sweep.
 
-Writing: ``outbox_messages_add`` inserts rendered messages in bulk, ignoring the ones that
-already exist (unique per recipient, kind, day and key), inside the caller's transaction.
-Sending: ``outbox_drain`` claims rows with a conditional update (pending → sending with a
-claim token), sends a batch over ONE SMTP connection, marks a row sent only after the server
-accepted it, and on failure records the attempt and the error and reschedules it with an
-exponential backoff, or gives up after ``TASKS_OUTBOX_MAX_ATTEMPTS``. ``outbox_release_stuck``
-puts back rows whose sender died while holding them.
+``outbox_drain`` claims rows with a conditional update (pending → sending with a claim token),
+sends a batch over ONE SMTP connection, marks a row sent only after the server accepted it,
+and on failure records the attempt and the error and reschedules it with an exponential
+backoff, or gives up after ``TASKS_OUTBOX_MAX_ATTEMPTS`` (a permanent 5xx refusal at once).
+While it works on a batch the sender renews its claim, at most every
+``TASKS_OUTBOX_CLAIM_RENEW_SECONDS``, so that ``outbox_release_stuck`` only ever puts back
+rows whose sender died holding them (see the numbers in ``config/settings.py``).
 """
 
 from __future__ import annotations
@@ -14,41 +14,23 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from .models import MessageKind, OutboxMessage, OutboxStatus
+from .models import OutboxMessage, OutboxStatus
+from .services import Attachment
 
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = datetime.timedelta(hours=6)
-
-
-def task_url(task_id: int) -> str:
-    return f"{settings.SITE_URL}/tasks/{task_id}/"
-
-
-def message_render(*, template: str, context: dict) -> tuple[str, str, str]:
-    """(subject, text, html) from ``tasks/email/<template>_{subject,body}.{txt,html}``, in Russian."""
-    context = {"site_url": settings.SITE_URL, "office_name": settings.PROJECT_OFFICE_NAME, **context}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"tasks/email/{template}_subject.txt", context)
-        text = render_to_string(f"tasks/email/{template}_body.txt", context)
-        html = render_to_string(f"tasks/email/{template}_body.html", context)
-    return " ".join(subject.split())[:255], text.strip() + "\n", html
-
-
-def outbox_messages_add(*, messages: list[OutboxMessage]) -> None:
-    """Insert ``messages``; rows already there (same recipient, kind, day, key) are kept as
-    they are. Call inside the transaction of the cause."""
-    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=500)
 
 
 @dataclass
@@ -66,12 +48,11 @@ def _backoff(attempts: int) -> datetime.timedelta:
     return min(delay, MAX_BACKOFF)
 
 
-def _claim(*, now: datetime.datetime, limit: int) -> list[OutboxMessage]:
-    ids = list(
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "id")
-        .values_list("id", flat=True)[:limit]
-    )
+def _claim(*, now: datetime.datetime, limit: int, message_ids: Iterable[int] | None = None) -> list[OutboxMessage]:
+    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+    if message_ids is not None:
+        due = due.filter(id__in=list(message_ids))
+    ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
     if not ids:
         return []
     token = uuid.uuid4().hex
@@ -80,6 +61,23 @@ def _claim(*, now: datetime.datetime, limit: int) -> list[OutboxMessage]:
         status=OutboxStatus.SENDING, claimed_at=now, claim_token=token
     )
     return list(OutboxMessage.objects.filter(claim_token=token, status=OutboxStatus.SENDING).order_by("id"))
+
+
+class _Claim:
+    """A sender's hold on its batch. Renewed before each SMTP step once the renewal interval
+    has passed, so a live sender's rows never look abandoned however long the batch takes."""
+
+    def __init__(self, token: str):
+        self.token = token
+        self.renewed = time.monotonic()
+
+    def keep(self) -> None:
+        if time.monotonic() - self.renewed < settings.TASKS_OUTBOX_CLAIM_RENEW_SECONDS:
+            return
+        OutboxMessage.objects.filter(claim_token=self.token, status=OutboxStatus.SENDING).update(
+            claimed_at=timezone.now()
+        )
+        self.renewed = time.monotonic()
 
 
 def _record_failure(message: OutboxMessage, error: str, *, permanent: bool, result: DrainResult) -> None:
@@ -102,39 +100,7 @@ def _record_failure(message: OutboxMessage, error: str, *, permanent: bool, resu
         logger.warning("Outbox message %s to %s will be retried: %s", message.pk, message.to_email, error)
 
 
-# A digest of many sessions' tasks carries at most this many session .ics files.
-MAX_CALENDAR_ATTACHMENTS = 5
-_KINDS_WITH_CALENDAR = frozenset({MessageKind.ASSIGNED, MessageKind.REMINDER})
-
-
-def _session_calendars(batch: list[OutboxMessage]) -> dict[int, list[tuple[str, bytes]]]:
-    """For each message of ``batch`` to a responsible person, its tasks' sessions as .ics
-    files (``session-<id>.ics``), so the session lands in the reader's calendar in one click.
-    One query for the whole batch; each session rendered once."""
-    from calendars.ics import session_ics
-
-    from .models import PreparationTask
-
-    wanted = {m.pk: m.task_ids[:50] for m in batch if m.kind in _KINDS_WITH_CALENDAR and m.task_ids}
-    task_ids = {task_id for ids in wanted.values() for task_id in ids}
-    if not task_ids:
-        return {}
-    session_of = {
-        task.pk: task.session
-        for task in PreparationTask.objects.filter(pk__in=task_ids).select_related("session", "session__plan")
-    }
-    rendered: dict[int, bytes] = {}
-    result: dict[int, list[tuple[str, bytes]]] = {}
-    for message_id, ids in wanted.items():
-        sessions = list(dict.fromkeys(session_of[i] for i in ids if i in session_of))[:MAX_CALENDAR_ATTACHMENTS]
-        for session in sessions:
-            if session.pk not in rendered:
-                rendered[session.pk] = session_ics(session)
-        result[message_id] = [(f"session-{s.pk}.ics", rendered[s.pk]) for s in sessions]
-    return result
-
-
-def _email(message: OutboxMessage, connection, calendars=()) -> EmailMultiAlternatives:
+def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
@@ -145,8 +111,9 @@ def _email(message: OutboxMessage, connection, calendars=()) -> EmailMultiAltern
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
-    for filename, content in calendars:
-        email.attach(filename, content, "text/calendar; method=PUBLISH; charset=utf-8")
+    for data in message.attachments or ():
+        attachment = Attachment.from_json(data)
+        email.attach(attachment.filename, attachment.content, attachment.mimetype)
     return email
 
 
@@ -180,6 +147,7 @@ def _refusal_is_permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
 
 def _send_batch(batch: list[OutboxMessage], result: DrainResult, *, reuse_connection: bool = True) -> None:
     """Send ``batch`` over one connection (or, for the benchmark's comparison, one per message)."""
+    claim = _Claim(batch[0].claim_token)
     connection = get_connection(fail_silently=False)
     try:
         if reuse_connection:
@@ -192,10 +160,10 @@ def _send_batch(batch: list[OutboxMessage], result: DrainResult, *, reuse_connec
         result.unreachable = True
         return
     try:
-        calendars = _session_calendars(batch)
         for index, message in enumerate(batch):
+            claim.keep()
             try:
-                accepted = _email(message, connection, calendars.get(message.pk, ())).send()
+                accepted = _email(message, connection).send()
             except smtplib.SMTPRecipientsRefused as exc:
                 # 5xx at RCPT (no such mailbox) is final; 4xx (greylisting, a full mailbox,
                 # "try again later") is a temporary refusal and is retried with the backoff.
@@ -233,12 +201,15 @@ def outbox_drain(
     batch_size: int | None = None,
     max_batches: int | None = None,
     reuse_connection: bool = True,
+    message_ids: Iterable[int] | None = None,
 ) -> DrainResult:
-    """Send what is due, batch after batch, until nothing is due or a batch could not connect."""
+    """Send what is due (of ``message_ids`` only, when given), batch after batch, until nothing
+    is due or a batch could not connect."""
     result = DrainResult()
     batch_size = batch_size or settings.TASKS_OUTBOX_BATCH_SIZE
+    message_ids = None if message_ids is None else list(message_ids)
     while max_batches is None or result.batches < max_batches:
-        batch = _claim(now=now or timezone.now(), limit=batch_size)
+        batch = _claim(now=now or timezone.now(), limit=batch_size, message_ids=message_ids)
         if not batch:
             break
         result.batches += 1
@@ -249,7 +220,8 @@ def outbox_drain(
 
 
 def outbox_release_stuck(*, now: datetime.datetime | None = None) -> int:
-    """Put back rows held in "sending" longer than ``TASKS_OUTBOX_STUCK_SECONDS`` (a dead sender)."""
+    """Put back rows whose claim has not been renewed for ``TASKS_OUTBOX_STUCK_SECONDS``: their
+    sender died holding them (a live one renews well within that time)."""
     cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.TASKS_OUTBOX_STUCK_SECONDS)
     released = OutboxMessage.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=cutoff).update(
         status=OutboxStatus.PENDING, claimed_at=None, claim_token=""

@@ -3,17 +3,19 @@
 The sender marks a row sent right after the SMTP server accepted it, so a kill leaves at
 most the one message in flight (accepted, not yet marked) to be sent again: that is the
 documented at-least-once window — at most one duplicate per killed sender. The rows the dead
-worker held stay "sending" until ``outbox_release_stuck`` (here after 1 s, in production
-TASKS_OUTBOX_STUCK_SECONDS) puts them back; the next sweep sends them."""
+worker held stay "sending" until ``outbox_release_stuck`` puts them back, once their claim is
+older than TASKS_OUTBOX_STUCK_SECONDS (15 minutes with Redis): the second worker's clock is
+16 minutes on, so its sweep finds them so; it sends them."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 
 import pytest
 from django.utils import timezone
 
-from tasks.models import OutboxMessage, OutboxStatus
+from outbox.models import OutboxMessage, OutboxStatus
 from tasks.reminders import reminders_plan
 from tests.faults.conftest import worker_env
 from tests.faults.services import Worker, wait_until
@@ -28,7 +30,7 @@ def test_worker_killed_mid_batch_every_reminder_delivered_once(overdue_people, s
     plan = reminders_plan(day=timezone.localdate())
     assert plan.queued == PEOPLE
     smtp.handler.delay = 0.15  # slow enough to be killed mid-batch (10 per batch)
-    env = worker_env(smtp, TASKS_OUTBOX_STUCK_SECONDS=1)
+    env = worker_env(smtp)
 
     worker = Worker(broker=redis_server.url, log=tmp_path / "worker1.log", env=env).start()
     try:
@@ -41,8 +43,10 @@ def test_worker_killed_mid_batch_every_reminder_delivered_once(overdue_people, s
     statuses = Counter(OutboxMessage.objects.values_list("status", flat=True))
     assert delivered_before < PEOPLE and statuses[OutboxStatus.SENDING] > 0, (delivered_before, statuses)
 
-    # A new worker; the periodic sweep (drain_outbox) releases what the dead one held.
-    worker = Worker(broker=redis_server.url, log=tmp_path / "worker2.log", env=env).start()
+    # A new worker, past the stuck threshold; the periodic sweep (drain_outbox) releases what
+    # the dead one held.
+    later = (timezone.now() + datetime.timedelta(minutes=16)).isoformat()
+    worker = Worker(broker=redis_server.url, log=tmp_path / "worker2.log", env=env, clock=later).start()
     try:
         smtp.handler.delay = 0
         worker.send("tasks.drain_outbox")

@@ -12,8 +12,8 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from tasks.models import OutboxMessage, OutboxStatus
-from tasks.outbox import outbox_drain
+from outbox.models import OutboxMessage, OutboxStatus
+from outbox.sender import outbox_drain
 from tasks.reminders import reminders_plan
 from tests.faults.services import SilentServer, SmtpServer
 

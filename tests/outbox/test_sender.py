@@ -1,36 +1,27 @@
-"""The sender against a real SMTP server: one connection per batch, retries, never sent early."""
+"""The sender against a real SMTP server: one connection per batch, retries, never sent early,
+the attachments handed over with the message, a claim kept while the sender lives."""
 
 import datetime
+import threading
+import time
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
-from tasks.models import MessageKind, OutboxMessage, OutboxStatus
-from tasks.outbox import outbox_drain, outbox_release_stuck
+from outbox.models import OutboxMessage, OutboxStatus
+from outbox.sender import outbox_drain, outbox_release_stuck
+from outbox.services import Attachment, outbox_messages_add
 from tests.factories import make_user
+from tests.outbox.conftest import build, queue
 from tests.tasks.conftest import SmtpServer, free_port
 
 NOW = datetime.datetime(2031, 3, 10, 9, 0, tzinfo=datetime.UTC)
 
 
-def _queue(count: int, **fields) -> list[OutboxMessage]:
-    messages = []
-    for n in range(count):
-        user = make_user(f"reader{n}")
-        messages.append(
-            OutboxMessage.objects.create(
-                recipient=user,
-                to_email=user.email,
-                kind=MessageKind.REMINDER,
-                day=NOW.date(),
-                subject=f"Напоминание {n}",
-                body_text=f"Текст {n}",
-                body_html=f"<p>Текст {n}</p>",
-                **fields,
-            )
-        )
-    return messages
+def _queue(count: int) -> list[OutboxMessage]:
+    return queue(count, day=NOW.date())
 
 
 @pytest.fixture
@@ -157,22 +148,78 @@ def test_claimed_rows_are_not_sent_twice_and_stuck_ones_are_released(db, clock, 
     assert len(smtp_server.recorder.messages) == 1
 
 
-def test_reminders_carry_their_sessions_calendar_and_escalations_do_not(db, clock, smtp_server, make_task):
-    from icalendar import Calendar
-
-    reader = make_user("calendar_reader")
-    task = make_task(reader, NOW.date(), session_month=datetime.date(2031, 4, 1))
-    for kind in (MessageKind.REMINDER, MessageKind.ESCALATION):
-        OutboxMessage.objects.create(
-            recipient=reader, to_email=reader.email, kind=kind, day=NOW.date(), subject=str(kind),
-            body_text="Текст", task_ids=[task.pk],
-        )
+def test_the_attachments_handed_over_go_out_with_the_message(db, clock, smtp_server):
+    reader = make_user("attachment_reader")
+    calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nSUMMARY:Заседание\r\nEND:VCALENDAR\r\n"
+    binary = bytes(range(256))
+    outbox_messages_add(
+        messages=[
+            build(
+                reader,
+                subject="С вложениями",
+                text="Текст",
+                day=NOW.date(),
+                key="with",
+                attachments=[
+                    Attachment("session-7.ics", calendar, "text/calendar; method=PUBLISH; charset=utf-8"),
+                    Attachment("data.bin", binary, "application/octet-stream"),
+                ],
+            ),
+            build(reader, subject="Без вложений", text="Текст", day=NOW.date(), key="without"),
+        ]
+    )
 
     assert outbox_drain().sent == 2
 
     by_subject = {m["Subject"]: m for m in smtp_server.recorder.messages}
-    calendars = [part for part in by_subject["reminder"].walk() if part.get_content_type() == "text/calendar"]
-    assert [part.get_filename() for part in calendars] == [f"session-{task.session_id}.ics"]
-    event = Calendar.from_ical(calendars[0].get_payload(decode=True)).walk("VEVENT")[0]
-    assert str(event["UID"]).startswith(f"session-{task.session_id}@")
-    assert not [p for p in by_subject["escalation"].walk() if p.get_content_type() == "text/calendar"]
+    parts = {part.get_filename(): part for part in by_subject["С вложениями"].iter_attachments()}
+    assert set(parts) == {"session-7.ics", "data.bin"}
+    assert parts["session-7.ics"].get_content_type() == "text/calendar"
+    assert parts["session-7.ics"].get_param("method") == "PUBLISH"
+    assert parts["session-7.ics"].get_content().replace("\r\n", "\n") == calendar.replace("\r\n", "\n")
+    assert parts["data.bin"].get_content() == binary
+    assert not list(by_subject["Без вложений"].iter_attachments())
+
+
+def test_a_drain_of_given_ids_sends_only_those(db, clock, smtp_server):
+    first, second, third = _queue(3)
+
+    result = outbox_drain(message_ids=[first.pk, third.pk])
+
+    assert result.sent == 2
+    assert smtp_server.recorder.to() == sorted([first.to_email, third.to_email])
+    second.refresh_from_db()
+    assert second.status == OutboxStatus.PENDING
+    assert outbox_drain(message_ids=[first.pk]).sent == 0  # already sent: nothing twice
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(60)
+def test_a_live_sender_keeps_its_claim_however_long_the_batch_takes(smtp, settings):
+    """The sweep runs, again and again, while a slow batch is being sent: with its claim renewed
+    before each message, the sender never has a row taken back and sends each message once."""
+    settings.TASKS_OUTBOX_STUCK_SECONDS = 1
+    settings.TASKS_OUTBOX_CLAIM_RENEW_SECONDS = 0
+    settings.TASKS_OUTBOX_BATCH_SIZE = 8
+    smtp.handler.delay = 0.4  # a batch of 8 takes over 3 s, three times the stuck threshold
+    rows = queue(8, day=timezone.localdate(), prefix="slow")
+    results = []
+
+    def send():
+        try:
+            results.append(outbox_drain())
+        finally:
+            connection.close()
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    released = 0
+    while sender.is_alive():
+        released += outbox_release_stuck()
+        time.sleep(0.1)
+    sender.join()
+
+    assert released == 0
+    assert results[0].sent == 8 and results[0].batches == 1
+    assert sorted(smtp.handler.outbox_ids()) == sorted(row.pk for row in rows)
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}

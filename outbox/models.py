@@ -1,0 +1,80 @@
+"""The e-mail outbox: every message is a row first, written in the transaction of its cause.
+
+The outbox knows nothing of what its messages are about: a caller names the kind, the day, a
+key, the ids of the records concerned (``related_ids``) and hands over the attachments; the
+sender only reads the row.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MessageKind(models.TextChoices):
+    """Every kind any sender writes (the stored values are part of the unique key)."""
+
+    ASSIGNED = "assigned", _("Назначение задач")
+    REMINDER = "reminder", _("Напоминание")
+    ESCALATION = "escalation", _("Просроченные задачи (руководителю)")
+    CHANGED = "changed", _("Задача возвращена или отменена")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Ожидает отправки")
+    SENDING = "sending", _("Отправляется")
+    SENT = "sent", _("Отправлено")
+    FAILED = "failed", _("Не доставлено")
+
+
+class OutboxMessage(models.Model):
+    """An e-mail to send, written before any SMTP talk, in the transaction of its cause.
+    Built only by ``outbox.services.outbox_message_build``."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("получатель"), on_delete=models.CASCADE, related_name="outbox"
+    )
+    to_email = models.EmailField(_("адрес"))
+    kind = models.CharField(_("вид"), max_length=20, choices=MessageKind.choices)
+    day = models.DateField(_("день"))
+    # Digests use "" (one per person, kind and day); an assignment notice uses the first new
+    # task's id, so two assignments on one day are two notices, and a re-run is none.
+    key = models.CharField(_("ключ"), max_length=40, blank=True, default="")
+    subject = models.CharField(_("тема"), max_length=255)
+    body_text = models.TextField(_("текст"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    # The records the message is about (for the tasks' messages, task ids), as the caller gave them.
+    related_ids = models.JSONField(_("связанные записи"), default=list, blank=True)
+    # [{"filename", "mimetype", "content", "base64"}], handed over by the caller when it built
+    # the message: the row holds all that is sent (see ``outbox.services.Attachment``).
+    attachments = models.JSONField(_("вложения"), default=list, blank=True)
+    status = models.CharField(
+        _("статус"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
+    last_error = models.TextField(_("последняя ошибка"), blank=True)
+    next_attempt_at = models.DateTimeField(_("следующая попытка"), default=timezone.now)
+    # When the sender took the row, renewed while it works on the batch (``outbox.sender``).
+    claimed_at = models.DateTimeField(_("взято в отправку"), null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True, default="", editable=False)
+    sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)
+    created_at = models.DateTimeField(_("создано"), default=timezone.now)
+
+    # Not a column: the builder sets it on a message a person's action wrote, and
+    # ``outbox_messages_add`` then hands that message to the sender as soon as the
+    # transaction commits, instead of leaving it to the sweep.
+    send_on_commit = False
+
+    class Meta:
+        verbose_name = _("письмо")
+        verbose_name_plural = _("исходящие письма")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "day", "key"], name="outbox_unique_recipient_kind_day")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to_email} ({self.day:%d.%m.%Y})"

@@ -1,0 +1,145 @@
+"""Writing e-mails into the outbox: the one builder every sender uses, the insert, the hand-over.
+
+``outbox_message_build`` turns what a caller knows (recipient, kind, day, key, a template and
+its context, attachments, the ids of the records concerned) into an unsaved row with its
+subject, text and HTML rendered in Russian. ``outbox_messages_add`` inserts rows in bulk inside
+the caller's transaction, keeping the rows already there (unique per recipient, kind, day and
+key), and hands the messages built with ``send_on_commit`` to the sender once that transaction
+has committed. The sending itself is ``outbox.sender``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.template import Context, engines
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file the caller hands over with its message (e.g. a session's .ics)."""
+
+    filename: str
+    content: str | bytes
+    mimetype: str
+
+    def as_json(self) -> dict:
+        if isinstance(self.content, bytes):
+            content, encoded = base64.b64encode(self.content).decode("ascii"), True
+        else:
+            content, encoded = self.content, False
+        return {"filename": self.filename, "mimetype": self.mimetype, "content": content, "base64": encoded}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Attachment:
+        content = base64.b64decode(data["content"]) if data.get("base64") else data["content"]
+        return cls(filename=data["filename"], content=content, mimetype=data["mimetype"])
+
+
+def _render_plain(name: str, context: dict) -> str:
+    """A template rendered as plain text: nothing is HTML-escaped (a title «"A" & <B>» is
+    written as it is), whatever the template says about autoescaping."""
+    template = engines["django"].engine.get_template(name)
+    return template.render(Context(context, autoescape=False))
+
+
+def message_render(*, template: str, context: dict) -> tuple[str, str, str]:
+    """(subject, text, html) from ``<template>_subject.txt``, ``<template>_body.txt`` and
+    ``<template>_body.html``, in the site's language (Russian) whatever language is active.
+
+    The subject and the text are plain text: not escaped, the subject on one line (line breaks
+    become spaces, at most 255 characters). Only the HTML part is escaped."""
+    context = {"site_url": settings.SITE_URL, "office_name": settings.PROJECT_OFFICE_NAME, **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _render_plain(f"{template}_subject.txt", context)
+        text = _render_plain(f"{template}_body.txt", context)
+        html = render_to_string(f"{template}_body.html", context)
+    return " ".join(subject.split())[:255], text.strip() + "\n", html
+
+
+def outbox_message_build(
+    *,
+    recipient,
+    kind: str,
+    day: datetime.date,
+    template: str,
+    context: dict,
+    key: str = "",
+    attachments: Iterable[Attachment] = (),
+    related_ids: Iterable[int] = (),
+    send_on_commit: bool = False,
+) -> OutboxMessage:
+    """The unsaved outbox row of one e-mail to ``recipient`` (at their address now).
+
+    ``template`` names the three templates (``"tasks/email/reminder"`` →
+    ``tasks/email/reminder_subject.txt``, ``…_body.txt``, ``…_body.html``), rendered with
+    ``context``. ``send_on_commit``: a person's action wrote it, so it is handed to the sender
+    when the transaction commits (see ``outbox_messages_add``); otherwise whoever planned it
+    (a daily run) queues the drain, or the sweep sends it."""
+    subject, text, html = message_render(template=template, context=context)
+    message = OutboxMessage(
+        recipient=recipient,
+        to_email=recipient.email,
+        kind=kind,
+        day=day,
+        key=key,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        related_ids=list(related_ids),
+        attachments=[attachment.as_json() for attachment in attachments],
+    )
+    message.send_on_commit = send_on_commit
+    return message
+
+
+def outbox_messages_add(*, messages: list[OutboxMessage]) -> None:
+    """Insert ``messages``; rows already there (same recipient, kind, day, key) are kept as
+    they are. Call inside the transaction of the cause. The messages built with
+    ``send_on_commit`` are handed to the sender once it commits."""
+    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=500)
+    urgent = [message for message in messages if message.send_on_commit]
+    if urgent:
+        transaction.on_commit(partial(outbox_hand_over, message_ids=_ids_of(urgent)))
+
+
+def _ids_of(messages: list[OutboxMessage]) -> list[int]:
+    """The ids of the rows of ``messages`` (an insert that ignores conflicts does not return
+    them): one query by the unique key."""
+    wanted = {(m.recipient_id, m.kind, m.day, m.key) for m in messages}
+    rows = OutboxMessage.objects.filter(
+        recipient_id__in={w[0] for w in wanted},
+        kind__in={w[1] for w in wanted},
+        day__in={w[2] for w in wanted},
+        key__in={w[3] for w in wanted},
+    ).values_list("id", "recipient_id", "kind", "day", "key")
+    return sorted(row[0] for row in rows if row[1:] in wanted)
+
+
+def outbox_hand_over(*, message_ids: list[int]) -> bool:
+    """Queue a drain of ``message_ids`` (after the commit that wrote them). A broker that is
+    down must not fail the person's request, whose change has committed: log it and leave the
+    messages to the periodic sweep."""
+    from .jobs import drain_outbox
+
+    if not message_ids:
+        return True
+    try:
+        drain_outbox.delay(message_ids=message_ids)
+    except Exception:  # noqa: BLE001 - any broker failure is survivable here
+        logger.exception("Could not hand %s outbox messages to the sender; the sweep will send them", len(message_ids))
+        return False
+    return True
