@@ -91,7 +91,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Приложить результат",
         description="Файл и/или текст результата; пока задача назначена или в работе. Исполнитель задачи.",
         request={"multipart/form-data": TaskResultSerializer},
-        responses={200: TaskSerializer, **error_responses(400, 403, 404, 409, 415)},
+        responses={200: TaskSerializer, **error_responses(400, 403, 404, 409, 413, 415, 503, 507)},
     )
     @action(detail=True, methods=["post"], url_path="result", parser_classes=[MultiPartParser, FormParser])
     def result(self, request, pk=None):

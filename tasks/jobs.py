@@ -11,7 +11,7 @@ import logging
 
 from celery import shared_task
 
-from . import assignment, chase
+from . import assignment, chase, result_files
 from .exceptions import OutboxConnectionError
 from .outbox import outbox_drain, outbox_release_stuck
 
@@ -54,3 +54,9 @@ def drain_outbox() -> int:
     if result.unreachable:
         raise OutboxConnectionError(result.errors[-1] if result.errors else "SMTP unreachable")
     return result.sent
+
+
+@shared_task(name="tasks.remove_orphan_results", acks_late=True)
+def remove_orphan_results() -> int:
+    """Hourly: delete result files no task refers to (failed uploads, replaced results)."""
+    return len(result_files.result_orphans_remove())

@@ -28,6 +28,9 @@ class TaskState(models.TextChoices):
     CANCELLED = "cancelled", _("Отменена")
 
 
+# Where result files are stored under MEDIA_ROOT (never served from there: tasks.result_files).
+RESULTS_DIR = "tasks/results"
+
 # Open: may still be cancelled or rescheduled. Pending: waiting for the assignee, so it can be
 # late and is reminded about; a submitted task waits for the office head, not for the assignee.
 OPEN_STATES = (TaskState.ASSIGNED, TaskState.IN_PROGRESS, TaskState.SUBMITTED)
@@ -120,7 +123,7 @@ class PreparationTask(ConcurrentTransitionMixin, models.Model):
     state = FSMField(
         _("состояние"), default=TaskState.ASSIGNED, choices=TaskState.choices, protected=True, db_index=True
     )
-    result_file = models.FileField(_("файл результата"), upload_to="tasks/results/%Y/%m/", blank=True)
+    result_file = models.FileField(_("файл результата"), upload_to=f"{RESULTS_DIR}/%Y/%m/", blank=True)
     result_text = models.TextField(_("текст результата"), blank=True)
     assignment_notified_at = models.DateTimeField(_("уведомление о назначении"), null=True, blank=True)
     created_at = models.DateTimeField(_("создана"), default=timezone.now)

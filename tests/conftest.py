@@ -3,6 +3,8 @@ responsible person, outsider)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.db import connection
 
@@ -20,17 +22,26 @@ def pytest_configure(config):
     # Login rate limiting (django-axes) is off by default in tests: it refuses Client.login(),
     # which passes no request. tests/security/test_login_rate_limit.py turns it on.
     settings.AXES_ENABLED = False
+    # The SQLite test database is recreated on every run, but Django removes only its main file:
+    # a write-ahead log left by a run that was killed would be replayed into the new database.
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    recreated = not config.getoption("reuse_db", default=False)
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and test_name and recreated:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{test_name}{suffix}").unlink(missing_ok=True)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip ``@pytest.mark.postgres`` tests when the suite runs on SQLite."""
+    """Skip ``@pytest.mark.postgres`` tests when the suite runs on SQLite, and
+    ``@pytest.mark.sqlite`` tests when it runs on PostgreSQL."""
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+        marker, skip = "sqlite", pytest.mark.skip(reason="proves the embedded default: run on SQLite (no DATABASE_URL)")
+    else:
+        marker, skip = "postgres", pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
     for item in items:
-        if "postgres" in item.keywords:
+        if marker in item.keywords:
             item.add_marker(skip)
 
 
@@ -95,7 +106,7 @@ def is_postgres():
     return connection.vendor == "postgresql"
 
 
-SEED_PATH = __import__("pathlib").Path(__file__).resolve().parent.parent / "workflow" / "fixtures" / "plan-2023.txt"
+SEED_PATH = Path(__file__).resolve().parent.parent / "workflow" / "fixtures" / "plan-2023.txt"
 
 
 @pytest.fixture
