@@ -15,7 +15,9 @@ from accounts.api import OFFICE_READ
 from workflow.export_api import FileDownloadNegotiation
 
 from .models import PreparationTask
-from .result_files import FALLBACK_TYPE, result_file_response
+from .result_files import CONTENT_TYPES, FALLBACK_TYPE, result_file_response
+
+SERVED_TYPES = sorted({*CONTENT_TYPES.values(), FALLBACK_TYPE})
 
 
 class TaskResultFileView(APIView):
@@ -27,7 +29,7 @@ class TaskResultFileView(APIView):
         summary="Файл результата задачи",
         description="Скачать приложенный к задаче файл (как вложение). Исполнитель задачи, сотрудники "
         "Проектного офиса и руководитель департамента; для остальных задача не найдена (404).",
-        responses={(200, FALLBACK_TYPE): OpenApiResponse(OpenApiTypes.BINARY)},
+        responses={(200, content_type): OpenApiResponse(OpenApiTypes.BINARY) for content_type in SERVED_TYPES},
         tags=["tasks"],
     )
     def get(self, request, pk: int):

@@ -131,3 +131,11 @@ def test_the_media_path_answers_404_in_debug_and_in_production(attached, people,
         assert client.get(path).status_code == 404
     # The checked view still works in this URL configuration.
     assert page_client(people["office_head"]).get(_page_url(attached)).status_code == 200
+
+
+def test_the_admin_links_to_the_checked_view(attached, people):
+    people["office_head"].is_superuser = people["office_head"].is_staff = True
+    people["office_head"].save()
+    page = page_client(people["office_head"]).get(f"/admin/tasks/preparationtask/{attached.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200 and f'href="{_page_url(attached)}"' in html and "/media/" not in html
