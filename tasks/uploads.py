@@ -137,15 +137,12 @@ def task_result_attach(*, task: PreparationTask, by, file=None, text: str | None
         raise TaskResultRequired(_("Приложите файл или впишите текст результата."))
     if file is not None:
         _result_file_check(file)
+    _refuse_unless_with_the_assignee(task)  # before writing a file for nothing; again under the lock
     stored = _result_file_store(task=task, file=file) if file is not None else ""
     try:
         with transaction.atomic():
             locked = PreparationTask.objects.select_for_update().get(pk=task.pk)
-            if locked.state not in (TaskState.ASSIGNED, TaskState.IN_PROGRESS):
-                raise TaskTransitionNotAvailable(
-                    _("Результат можно изменить, пока задача не сдана (сейчас: «%(state)s»).")
-                    % {"state": TaskState(locked.state).label}
-                )
+            _refuse_unless_with_the_assignee(locked)
             fields = ["updated_at"]
             if stored:
                 replaced = locked.result_file.name
@@ -163,6 +160,14 @@ def task_result_attach(*, task: PreparationTask, by, file=None, text: str | None
         raise
     task.refresh_from_db()
     return task
+
+
+def _refuse_unless_with_the_assignee(task: PreparationTask) -> None:
+    if task.state not in (TaskState.ASSIGNED, TaskState.IN_PROGRESS):
+        raise TaskTransitionNotAvailable(
+            _("Результат можно изменить, пока задача не сдана (сейчас: «%(state)s»).")
+            % {"state": TaskState(task.state).label}
+        )
 
 
 def _result_file_check(file) -> None:
