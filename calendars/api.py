@@ -20,7 +20,7 @@ from .exceptions import CalendarError
 from .ics import session_ics
 from .selectors import calendar_token_active
 from .serializers import CalendarFeedTokenSerializer
-from .services import calendar_token_create, calendar_token_revoke
+from .services import calendar_token_get_or_create, calendar_token_revoke
 from .views import ICS_TYPE
 
 
@@ -39,12 +39,15 @@ class CalendarTokenView(APIView):
             raise CalendarError(_("Ссылка на календарь ещё не создана или отозвана."), code="not_found", status=404)
         return Response(CalendarFeedTokenSerializer(token).data)
 
-    @extend_schema(operation_id="calendar_token_create", summary="Создать новую ссылку на мой календарь",
-                   description="Прежняя ссылка, если была, сразу перестаёт работать.", request=None,
-                   responses={201: CalendarFeedTokenSerializer}, tags=["calendar"])
+    @extend_schema(operation_id="calendar_token_create", summary="Ссылка на мой календарь (создать, если нет)",
+                   description="Действующая ссылка, если она есть (200), иначе новая (201): повторный или "
+                               "одновременный запрос даёт ту же рабочую ссылку. Чтобы заменить ссылку, "
+                               "отзовите её (DELETE) и запросите снова.", request=None,
+                   responses={200: CalendarFeedTokenSerializer, 201: CalendarFeedTokenSerializer}, tags=["calendar"])
     def post(self, request):
-        token = calendar_token_create(user=request.user)
-        return Response(CalendarFeedTokenSerializer(token).data, status=status.HTTP_201_CREATED)
+        token, created = calendar_token_get_or_create(user=request.user)
+        return Response(CalendarFeedTokenSerializer(token).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(operation_id="calendar_token_revoke", summary="Отозвать ссылку на мой календарь",
                    description="Календари, подписанные по прежней ссылке, перестают обновляться (ответ 404).",

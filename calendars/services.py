@@ -14,13 +14,21 @@ from .models import CalendarFeedToken
 TOKEN_BYTES = 32
 
 
-def calendar_token_create(*, user: User) -> CalendarFeedToken:
-    """A new feed token for ``user``; the previous one (if any) stops working at once."""
+def calendar_token_get_or_create(*, user: User) -> tuple[CalendarFeedToken, bool]:
+    """``user``'s live feed token, made if there is none, and whether it was made now.
+
+    Callers at the same moment (a double click, a calendar app retrying) all get the same
+    working link: the first makes it under the lock, the others find it. Replacing a link is
+    revoking it (``calendar_token_revoke``) and asking again.
+    """
     with transaction.atomic():
-        # Lock the user's row so two requests at once cannot both leave an active token.
+        # The user's row lock queues the callers of one user (PostgreSQL); on SQLite the
+        # transaction itself holds the write lock from its start (config.settings).
         User.objects.select_for_update().filter(pk=user.pk).first()
-        CalendarFeedToken.objects.filter(user=user).active().update(revoked_at=timezone.now())
-        return CalendarFeedToken.objects.create(user=user, token=secrets.token_urlsafe(TOKEN_BYTES))
+        current = CalendarFeedToken.objects.filter(user=user).active().first()
+        if current is not None:
+            return current, False
+        return CalendarFeedToken.objects.create(user=user, token=secrets.token_urlsafe(TOKEN_BYTES)), True
 
 
 def calendar_token_revoke(*, user: User) -> int:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from config.errors import DomainError
+from config.errors import DatabaseBusy, DomainError, database_busy
 
 _CODES = {
     400: "invalid",
@@ -43,6 +44,8 @@ def _first_message(data) -> str:
 
 
 def api_exception_handler(exc, context):
+    if database_busy(exc):
+        exc = DatabaseBusy()
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "detail": exc.message}
         if exc.details:
@@ -73,6 +76,15 @@ def api_exception_handler(exc, context):
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
+
+
+def database_busy_response(request):
+    """A write that waited too long for the database (config.errors.DatabaseBusy): 409 in the
+    error shape under /api/, the "action not available" page with the message elsewhere."""
+    error = DatabaseBusy()
+    if _is_api(request):
+        return JsonResponse({"code": error.code, "detail": error.message}, status=error.status)
+    return render(request, "403.html", {"exception": error.message}, status=error.status)
 
 
 def not_found(request, exception=None):

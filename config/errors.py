@@ -7,6 +7,9 @@ pages show ``message`` as it is.
 
 from __future__ import annotations
 
+from django.db import OperationalError
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     status: int = 400
@@ -23,3 +26,19 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class DatabaseBusy(DomainError):
+    """The database stayed locked by other writes longer than the busy timeout (SQLite, the
+    embedded default, has one writer at a time). The transaction that waited was rolled back."""
+
+    status = 409
+    code = "conflict"
+
+    def __init__(self, message=None, **kwargs):
+        super().__init__(message or _("Сервер занят другими изменениями. Повторите действие через несколько секунд."), **kwargs)
+
+
+def database_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" (or "database table is locked")."""
+    return isinstance(exc, OperationalError) and "is locked" in str(exc)

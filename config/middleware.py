@@ -21,6 +21,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from config.api_errors import database_busy_response
+from config.errors import database_busy
+
 API_PREFIX = "/api/"
 
 
@@ -61,3 +64,17 @@ class ExplicitLanguageMiddleware:
         vary = ("Cookie", "Accept-Language") if request.path.startswith(API_PREFIX) else ("Cookie",)
         patch_vary_headers(response, vary)
         return response
+
+
+class DatabaseBusyMiddleware:
+    """SQLite's "database is locked" from any view (pages, plain views under /api/) is a 409
+    that says to repeat the action, never a 500; DRF views map it in their exception handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        return database_busy_response(request) if database_busy(exception) else None

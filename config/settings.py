@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.DatabaseBusyMiddleware",  # "database is locked" is a 409, never a 500
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,7 +96,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: a Celery worker started by a test must see the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default serves a small office's concurrent use without "database is locked":
+    # a transaction takes the write lock when it begins (IMMEDIATE), so two writers queue up
+    # instead of deadlocking on a read lock each wants to upgrade (SQLite then fails one at
+    # once, whatever the timeout); a writer waits up to SQLITE_TIMEOUT seconds for the lock; WAL
+    # lets readers go on while one writes. What still waits longer is a 409 (config.errors).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -120,10 +132,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request until it exists
+# Nothing under MEDIA_ROOT is served at MEDIA_URL (config/urls.py routes none of it): uploads
+# are private and go out only through views that check the caller (tasks.result_files).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # An upload lands whole or not at all (a full disk leaves no partial file): config.storage.
+    "default": {"BACKEND": "config.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG
@@ -294,6 +309,14 @@ if TASKS_DUE_DAYS_BEFORE < 0 or TASKS_ASSIGN_WINDOW_DAYS < TASKS_DUE_DAYS_BEFORE
     raise ImproperlyConfigured("TASKS_DUE_DAYS_BEFORE must be >= 0, TASKS_ASSIGN_WINDOW_DAYS >= it.")
 
 # --- The e-mail outbox (outbox/; the names keep the TASKS_ prefix they were deployed with) ---
+
+# Result files are never at a public URL: a view checks who asks, then Django sends the file, or,
+# with this set, hands it to the front server: "x-accel-redirect" (nginx: an `internal` location
+# TASKS_RESULT_SENDFILE_PREFIX aliased to MEDIA_ROOT) or "x-sendfile" (Apache, lighttpd).
+TASKS_RESULT_SENDFILE = env.str("TASKS_RESULT_SENDFILE", default="").strip().lower()
+TASKS_RESULT_SENDFILE_PREFIX = env.str("TASKS_RESULT_SENDFILE_PREFIX", default="/protected-media/")
+if TASKS_RESULT_SENDFILE not in ("", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured('TASKS_RESULT_SENDFILE must be "", "x-accel-redirect" or "x-sendfile".')
 TASKS_OUTBOX_BATCH_SIZE = env.int("TASKS_OUTBOX_BATCH_SIZE", default=100)
 TASKS_OUTBOX_MAX_ATTEMPTS = env.int("TASKS_OUTBOX_MAX_ATTEMPTS", default=8)
 TASKS_OUTBOX_BACKOFF_SECONDS = env.int("TASKS_OUTBOX_BACKOFF_SECONDS", default=60)

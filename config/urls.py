@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
@@ -8,6 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 admin.site.site_header = _("Проектный офис департамента образования")
 admin.site.site_title = _("Проектный офис")
 admin.site.index_title = _("Управление планом заседаний")
+
+# No route serves MEDIA_ROOT, in any mode: uploaded results are private and go out only through
+# views that check who asks (/api/tasks/{id}/result/file/, /tasks/<id>/result/file/).
 
 # Under /api/ even an unknown URL or a crash answers in the API's error shape (config.api_errors).
 handler404 = "config.api_errors.not_found"
@@ -30,8 +32,3 @@ urlpatterns = [
     # The pages people use (web/), at the site root, after everything under /api/ and /admin/.
     path("", include("web.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import ResponsibleGroup, Role, User
@@ -135,16 +135,7 @@ def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str
     office = settings.PROJECT_OFFICE_NAME
     existing = Plan.objects.filter(office=office, year=parsed.year).first()
     if existing:
-        if source_sha256 and existing.source_sha256 == source_sha256:
-            return ImportResult(plan=existing, created=False, warnings=[],
-                                summary=[_("План на %(year)s год уже загружен из этого файла (№ %(pk)s); "
-                                           "ничего не изменено.") % {"year": parsed.year, "pk": existing.pk}])
-        raise PlanImportError(
-            _("План на %(year)s год уже существует (№ %(pk)s, «%(state)s»); "
-              "загрузка другого файла на тот же год не выполнена.")
-            % {"year": parsed.year, "pk": existing.pk, "state": existing.state_display},
-            code="plan_exists", status=409,
-        )
+        return _import_over_existing(existing, year=parsed.year, source_sha256=source_sha256)
     stats = {"items": 0, "projects": 0, "people": 0, "groups": 0}
     result = ImportResult(plan=None, created=not dry_run, warnings=list(parsed.warnings))
     try:
@@ -180,7 +171,28 @@ def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str
             result.plan = plan
     except _DryRunRollback:
         result.summary.insert(0, _("Пробный запуск: в базу ничего не записано."))
+    except IntegrityError:
+        # Another import of the same year committed between the check above and this plan's
+        # row (the same file sent twice at once): answer as if it had come first.
+        existing = Plan.objects.filter(office=office, year=parsed.year).first()
+        if existing is None:
+            raise
+        return _import_over_existing(existing, year=parsed.year, source_sha256=source_sha256)
     return result
+
+
+def _import_over_existing(existing: Plan, *, year: int, source_sha256: str) -> ImportResult:
+    """The same file again changes nothing; another file for a year that has a plan is refused."""
+    if source_sha256 and existing.source_sha256 == source_sha256:
+        return ImportResult(plan=existing, created=False, warnings=[],
+                            summary=[_("План на %(year)s год уже загружен из этого файла (№ %(pk)s); "
+                                       "ничего не изменено.") % {"year": year, "pk": existing.pk}])
+    raise PlanImportError(
+        _("План на %(year)s год уже существует (№ %(pk)s, «%(state)s»); "
+          "загрузка другого файла на тот же год не выполнена.")
+        % {"year": year, "pk": existing.pk, "state": existing.state_display},
+        code="plan_exists", status=409,
+    )
 
 
 def _parse(content: bytes, filename: str) -> ParsedPlan:

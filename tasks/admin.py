@@ -8,8 +8,12 @@ row).
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from lifecycle.admin import LogInline
@@ -51,7 +55,7 @@ class PreparationTaskAdmin(admin.ModelAdmin):
         "kind",
         "title",
         "state",
-        "result_file",
+        "result_file_link",
         "result_text",
         "assignment_notified_at",
         "created_at",
@@ -73,6 +77,14 @@ class PreparationTaskAdmin(admin.ModelAdmin):
     @admin.display(description=_("просрочена"), boolean=True)
     def overdue_mark(self, obj):
         return obj.days_late() > 0
+
+    @admin.display(description=_("файл результата"))
+    def result_file_link(self, obj):
+        """The checked download view: result files have no public URL (tasks.result_files)."""
+        if not obj.result_file:
+            return "—"
+        url = reverse("web:task-result-file", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, PurePosixPath(obj.result_file.name).name)
 
 
 @admin.register(ReminderPolicy)

@@ -70,7 +70,7 @@ class TaskViewSet(transition_actions(TASK, what="задача", response=TaskSer
         summary="Приложить результат",
         description="Файл и/или текст результата; пока задача назначена или в работе. Исполнитель задачи.",
         request={"multipart/form-data": TaskResultSerializer},
-        responses={200: TaskSerializer, **error_responses(400, 403, 404, 409, 415)},
+        responses={200: TaskSerializer, **error_responses(400, 403, 404, 409, 413, 415, 503, 507)},
     )
     @action(detail=True, methods=["post"], url_path="result", parser_classes=[MultiPartParser, FormParser])
     def result(self, request, pk=None):

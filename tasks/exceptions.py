@@ -45,6 +45,36 @@ class TaskResultRequired(TaskError):
         super().__init__(message or _("Приложите файл или впишите текст результата перед сдачей."), **kwargs)
 
 
+class TaskResultNotStored(TaskError):
+    """The server could not write the result file (a full disk: 507; any other failure: 503).
+    Nothing was kept: neither a part of the file nor a change to the task."""
+
+    status = 503
+    code = "storage_unavailable"
+
+    def __init__(self, message=None, **kwargs):
+        super().__init__(message or _("Файл не сохранён: хранилище файлов недоступно. Попробуйте позже."), **kwargs)
+
+
+class TaskResultStorageFull(TaskResultNotStored):
+    status = 507
+    code = "storage_full"
+
+    def __init__(self, message=None, **kwargs):
+        super().__init__(
+            message or _("Файл не сохранён: на сервере закончилось место. Попробуйте позже или сообщите администратору."),
+            **kwargs,
+        )
+
+
+class TaskResultFileMissing(TaskError):
+    status = 404
+    code = "not_found"
+
+    def __init__(self, message=None, **kwargs):
+        super().__init__(message or _("К задаче не приложен файл."), **kwargs)
+
+
 class TaskResultInvalid(TaskError):
     status = 400
     code = "invalid_result"

@@ -14,7 +14,7 @@ from celery import shared_task
 
 from outbox.jobs import drain_outbox
 
-from . import assignment, chase
+from . import assignment, chase, result_files
 
 logger = logging.getLogger(__name__)
 
@@ -38,3 +38,9 @@ def chase_daily(day: str | None = None) -> dict:
     report = chase.chase_run(day=_day(day), send=False)
     drain_outbox.delay()
     return {"created": report.assigned.created, "queued": report.reminders.queued}
+
+
+@shared_task(name="tasks.remove_orphan_results", acks_late=True)
+def remove_orphan_results() -> int:
+    """Hourly: delete result files no task refers to (failed uploads, replaced results)."""
+    return len(result_files.result_orphans_remove())

@@ -19,6 +19,9 @@ from lifecycle.models import AppendOnlyModel, AppendOnlyQuerySet
 
 from .lifecycle import OPEN_STATES, PENDING_STATES, TASK, TaskState, TaskTransition
 
+# Where result files are stored under MEDIA_ROOT (never served from there: tasks.result_files).
+RESULTS_DIR = "tasks/results"
+
 
 class TaskKind(models.TextChoices):
     PROJECT_REPORT = "project_report", _("Отчёт по проекту")
@@ -90,7 +93,7 @@ class PreparationTask(TaskLifecycle):
     kind_key = models.CharField(_("ключ вида"), max_length=40, editable=False)
     title = models.TextField(_("задача"))
     due_date = models.DateField(_("срок"), db_index=True)
-    result_file = models.FileField(_("файл результата"), upload_to="tasks/results/%Y/%m/", blank=True)
+    result_file = models.FileField(_("файл результата"), upload_to=f"{RESULTS_DIR}/%Y/%m/", blank=True)
     result_text = models.TextField(_("текст результата"), blank=True)
     assignment_notified_at = models.DateTimeField(_("уведомление о назначении"), null=True, blank=True)
     created_at = models.DateTimeField(_("создана"), default=timezone.now)

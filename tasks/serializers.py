@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -33,6 +34,9 @@ class TaskSerializer(serializers.ModelSerializer):
     days_late = serializers.SerializerMethodField(help_text=_("На сколько дней просрочена (0 — не просрочена)."))
     transitions = serializers.SerializerMethodField(help_text=_("Действия, доступные текущему пользователю."))
     events = TaskEventSerializer(many=True, read_only=True)
+    result_file = serializers.SerializerMethodField(
+        help_text=_("Адрес для скачивания файла результата (со входом, как весь API); null — файла нет.")
+    )
 
     class Meta:
         model = PreparationTask
@@ -63,6 +67,15 @@ class TaskSerializer(serializers.ModelSerializer):
 
     def get_days_late(self, obj) -> int:
         return obj.days_late()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_result_file(self, obj) -> str | None:
+        """The checked download view, never a /media/ URL: result files are not public."""
+        if not obj.result_file:
+            return None
+        path = reverse("task-result-file", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_transitions(self, obj) -> list[str]:
@@ -99,7 +112,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "project": task.project_id,
             "assignee": task.assignee_id,
             "assignee_name": str(task.assignee),
-            "result_file": fields["result_file"].to_representation(task.result_file),
+            "result_file": self.get_result_file(task),
             "result_text": task.result_text,
             "transitions": self.get_transitions(task),
             "events": fields["events"].to_representation(task.events),

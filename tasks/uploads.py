@@ -1,8 +1,10 @@
 """Upload checks and attaching a task's result: type by name and by content, size."""
 
 import codecs
+import errno
 import logging
 import zipfile
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -13,7 +15,9 @@ from .exceptions import (
     TaskForbidden,
     TaskResultContentMismatch,
     TaskResultInvalid,
+    TaskResultNotStored,
     TaskResultRequired,
+    TaskResultStorageFull,
     TaskTransitionNotAvailable,
 )
 from .models import (
@@ -68,6 +72,8 @@ _LEADING_BYTES = {
 _OOXML = frozenset({".docx", ".xlsx", ".pptx"})
 _OPENDOCUMENT = frozenset({".odt", ".ods", ".odp"})
 _TEXT = frozenset({".txt"})
+# A write refused for want of space: the disk, or the user's quota on it.
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 def _is_text(file) -> bool:
@@ -116,45 +122,88 @@ def result_content_matches(*, file, extension: str) -> bool:
         file.seek(0)
 
 
-
 def task_result_attach(*, task: PreparationTask, by, file=None, text: str | None = None) -> PreparationTask:
-    """The assignee attaches a result file and/or text while the task is with them."""
+    """The assignee attaches a result file and/or text while the task is with them.
+
+    The file is written first, outside the transaction (a large file does not hold the task's
+    lock, nor SQLite's write lock), whole or not at all (``config.storage``); if the task then
+    refuses it or the transaction fails, the new file is deleted. A file it replaces is deleted
+    once the change commits. What a crash leaves behind, the orphan sweep removes
+    (``tasks.result_files.result_orphans_remove``).
+    """
     if by is None or by.pk != task.assignee_id:
         raise TaskForbidden(_("Результат прикладывает только исполнитель задачи."))
     if file is None and text is None:
         raise TaskResultRequired(_("Приложите файл или впишите текст результата."))
     if file is not None:
-        if file.size > settings.TASKS_RESULT_MAX_BYTES:
-            raise TaskResultInvalid(
-                _("Файл слишком большой: не более %(mb)s МБ.") % {"mb": settings.TASKS_RESULT_MAX_BYTES // 2**20},
-                code="file_too_large",
-                status=413,
-            )
-        extension = Path(file.name).suffix.lower()
-        if extension not in RESULT_EXTENSIONS:
-            raise TaskResultInvalid(
-                _("Недопустимый тип файла. Допустимы: %(ext)s.") % {"ext": ", ".join(sorted(RESULT_EXTENSIONS))},
-                code="unsupported_file_type",
-                status=415,
-            )
-        if not result_content_matches(file=file, extension=extension):
-            raise TaskResultContentMismatch(extension=extension)
-    with transaction.atomic():
-        locked = PreparationTask.objects.select_for_update().get(pk=task.pk)
-        if locked.state not in (TaskState.ASSIGNED, TaskState.IN_PROGRESS):
-            raise TaskTransitionNotAvailable(
-                _("Результат можно изменить, пока задача не сдана (сейчас: «%(state)s»).")
-                % {"state": TaskState(locked.state).label}
-            )
-        fields = ["updated_at"]
-        if file is not None:
-            locked.result_file.save(Path(file.name).name, file, save=False)
-            fields.append("result_file")
-        if text is not None:
-            locked.result_text = text.strip()
-            fields.append("result_text")
-        locked.save(update_fields=fields)
+        _result_file_check(file)
+    _refuse_unless_with_the_assignee(task)  # before writing a file for nothing; again under the lock
+    stored = _result_file_store(task=task, file=file) if file is not None else ""
+    try:
+        with transaction.atomic():
+            locked = PreparationTask.objects.select_for_update().get(pk=task.pk)
+            _refuse_unless_with_the_assignee(locked)
+            fields = ["updated_at"]
+            if stored:
+                replaced = locked.result_file.name
+                locked.result_file = stored
+                fields.append("result_file")
+                if replaced:
+                    transaction.on_commit(partial(_result_file_delete, replaced))
+            if text is not None:
+                locked.result_text = text.strip()
+                fields.append("result_text")
+            locked.save(update_fields=fields)
+    except BaseException:
+        if stored:
+            _result_file_delete(stored)
+        raise
     task.refresh_from_db()
     return task
 
 
+def _refuse_unless_with_the_assignee(task: PreparationTask) -> None:
+    if task.state not in (TaskState.ASSIGNED, TaskState.IN_PROGRESS):
+        raise TaskTransitionNotAvailable(
+            _("Результат можно изменить, пока задача не сдана (сейчас: «%(state)s»).")
+            % {"state": TaskState(task.state).label}
+        )
+
+
+def _result_file_check(file) -> None:
+    if file.size > settings.TASKS_RESULT_MAX_BYTES:
+        raise TaskResultInvalid(
+            _("Файл слишком большой: не более %(mb)s МБ.") % {"mb": settings.TASKS_RESULT_MAX_BYTES // 2**20},
+            code="file_too_large",
+            status=413,
+        )
+    extension = Path(file.name).suffix.lower()
+    if extension not in RESULT_EXTENSIONS:
+        raise TaskResultInvalid(
+            _("Недопустимый тип файла. Допустимы: %(ext)s.") % {"ext": ", ".join(sorted(RESULT_EXTENSIONS))},
+            code="unsupported_file_type",
+            status=415,
+        )
+    if not result_content_matches(file=file, extension=extension):
+        raise TaskResultContentMismatch(extension=extension)
+
+
+def _result_file_store(*, task: PreparationTask, file) -> str:
+    """Write the upload under the results folder; the name it got. A write that fails keeps
+    nothing and says whether the disk is full (507) or the storage failed otherwise (503)."""
+    field = PreparationTask._meta.get_field("result_file")
+    name = field.generate_filename(task, Path(file.name).name)
+    try:
+        return field.storage.save(name, file, max_length=field.max_length)
+    except OSError as exc:
+        logger.error("Task %s: result file %r not stored: %s", task.pk, name, exc)
+        if exc.errno in _DISK_FULL:
+            raise TaskResultStorageFull() from exc
+        raise TaskResultNotStored() from exc
+
+
+def _result_file_delete(name: str) -> None:
+    try:
+        PreparationTask._meta.get_field("result_file").storage.delete(name)
+    except OSError:
+        logger.exception("Result file %r not deleted; the orphan sweep will retry", name)

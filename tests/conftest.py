@@ -3,6 +3,8 @@ responsible person, outsider)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -25,17 +27,26 @@ def pytest_configure(config):
     # memory, emptied before every test (``_empty_cache``), so no count leaks between tests or
     # runs. Processes sharing the configured cache: tests/security/test_password_reset_rate_limit.py.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The SQLite test database is recreated on every run, but Django removes only its main file:
+    # a write-ahead log left by a run that was killed would be replayed into the new database.
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    recreated = not config.getoption("reuse_db", default=False)
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and test_name and recreated:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{test_name}{suffix}").unlink(missing_ok=True)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip ``@pytest.mark.postgres`` tests when the suite runs on SQLite."""
+    """Skip ``@pytest.mark.postgres`` tests when the suite runs on SQLite, and
+    ``@pytest.mark.sqlite`` tests when it runs on PostgreSQL."""
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+        marker, skip = "sqlite", pytest.mark.skip(reason="proves the embedded default: run on SQLite (no DATABASE_URL)")
+    else:
+        marker, skip = "postgres", pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
     for item in items:
-        if "postgres" in item.keywords:
+        if marker in item.keywords:
             item.add_marker(skip)
 
 
@@ -105,7 +116,7 @@ def is_postgres():
     return connection.vendor == "postgresql"
 
 
-SEED_PATH = __import__("pathlib").Path(__file__).resolve().parent.parent / "documents" / "fixtures" / "plan-2023.txt"
+SEED_PATH = Path(__file__).resolve().parent.parent / "documents" / "fixtures" / "plan-2023.txt"
 
 
 @pytest.fixture

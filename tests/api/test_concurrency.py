@@ -46,3 +46,34 @@ def test_two_concurrent_agree_requests(personas):
     assert Plan.objects.get(pk=plan.pk).state == "agreed"
     # The items moved once, with the one decision.
     assert Decision.objects.filter(transition="agree", carried_by__isnull=False).count() == 6
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_identical_imports_at_once_make_one_plan(personas, seed_bytes):
+    """The same file sent four times at once: one 201, the others 200 with the same plan (the
+    unique year waits for the first import to commit), never a 500."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    clients = [token_client(personas["secretary"]) for _ in range(4)]
+    barrier = threading.Barrier(len(clients))
+    results: list = [None] * len(clients)
+
+    def send(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            upload = SimpleUploadedFile("plan-2023.txt", seed_bytes, content_type="text/plain")
+            response = clients[index].post("/api/plans/import/", {"file": upload}, format="multipart")
+            results[index] = (response.status_code, response.json())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(status for status, _ in results) == [200, 200, 200, 201], results
+    assert Plan.objects.filter(year=2023).count() == 1
+    assert {body["id"] for _, body in results} == {Plan.objects.get(year=2023).pk}

@@ -1,4 +1,4 @@
-"""Feed URL without login, token create/rotate/revoke, one session as .ics."""
+"""Feed URL without login, token get-or-create/revoke/replace, one session as .ics."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from calendars.services import calendar_token_create
+from calendars.services import calendar_token_get_or_create
 from tests.calendars.conftest import events
 
 
@@ -47,8 +47,18 @@ def test_revoked_token_gives_404(approved_plan, responsible, api, client):
     assert api(responsible).get("/api/calendar/token/").status_code == 404
 
 
-def test_a_new_token_replaces_the_old_one(approved_plan, responsible, api, client):
+def test_asking_again_gives_the_same_live_link(approved_plan, responsible, api, client):
+    first = api(responsible).post("/api/calendar/token/")
+    again = api(responsible).post("/api/calendar/token/")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["url"] == first.json()["url"]
+    assert client.get(_feed_path(again.json()["url"])).status_code == 200
+
+
+def test_revoking_and_asking_again_replaces_the_link(approved_plan, responsible, api, client):
     old = _feed_path(api(responsible).post("/api/calendar/token/").json()["url"])
+    api(responsible).delete("/api/calendar/token/")
     new = _feed_path(api(responsible).post("/api/calendar/token/").json()["url"])
 
     assert old != new
@@ -57,7 +67,7 @@ def test_a_new_token_replaces_the_old_one(approved_plan, responsible, api, clien
 
 
 def test_unknown_token_and_deactivated_person_give_404(approved_plan, responsible, client):
-    token = calendar_token_create(user=responsible).token
+    token = calendar_token_get_or_create(user=responsible)[0].token
     assert client.get("/calendar/not-a-real-token.ics").status_code == 404
 
     responsible.is_active = False
@@ -67,7 +77,7 @@ def test_unknown_token_and_deactivated_person_give_404(approved_plan, responsibl
 
 
 def test_uids_are_stable_across_two_downloads(approved_plan, office_head, client):
-    token = calendar_token_create(user=office_head).token
+    token = calendar_token_get_or_create(user=office_head)[0].token
 
     first = events(client.get(f"/calendar/{token}.ics").content)
     second = events(client.get(f"/calendar/{token}.ics").content)

@@ -67,13 +67,18 @@ def test_actions_upload_and_history(tasks, responsible, office_head, settings, t
     assert mine.post(f"/api/tasks/{task.pk}/start/", {}, format="json").json()["state"] == "in_progress"
     refused = mine.post(f"/api/tasks/{task.pk}/submit/", {}, format="json")
     assert refused.status_code == 400 and refused.json()["code"] == "result_required"
+    report = docx_bytes()
     upload = mine.post(
         f"/api/tasks/{task.pk}/result/",
-        {"file": SimpleUploadedFile("otchet.docx", docx_bytes()), "text": "Отчёт во вложении"},
+        {"file": SimpleUploadedFile("otchet.docx", report), "text": "Отчёт во вложении"},
         format="multipart",
     )
     assert upload.status_code == 200, upload.content
-    assert upload.json()["result_file"].endswith(".docx") and upload.json()["result_text"] == "Отчёт во вложении"
+    assert upload.json()["result_file"] == f"http://testserver/api/tasks/{task.pk}/result/file/"
+    assert upload.json()["result_text"] == "Отчёт во вложении"
+    download = mine.get(upload.json()["result_file"])
+    assert download.status_code == 200 and 'filename="otchet.docx"' in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == report
     assert mine.post(f"/api/tasks/{task.pk}/submit/", {}, format="json").json()["state"] == "submitted"
     forbidden = mine.post(f"/api/tasks/{task.pk}/accept/", {}, format="json")
     assert forbidden.status_code == 403 and set(forbidden.json()) == {"code", "detail"}

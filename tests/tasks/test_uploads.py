@@ -85,7 +85,9 @@ def test_the_api_refuses_an_executable_named_docx_with_a_russian_400(task, respo
     accepted = client.post(
         f"/api/tasks/{task.pk}/result/", {"file": SimpleUploadedFile("report.docx", docx_bytes())}, format="multipart"
     )
-    assert accepted.status_code == 200 and accepted.json()["result_file"].endswith(".docx")
+    assert accepted.status_code == 200 and accepted.json()["result_file"].endswith(f"/api/tasks/{task.pk}/result/file/")
+    task.refresh_from_db()
+    assert task.result_file.name.endswith("/report.docx")
 
 
 def test_the_task_page_refuses_an_executable_named_pdf_with_a_message(task, responsible):

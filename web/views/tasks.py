@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import DomainError
 from lifecycle.kernel import fire
-from tasks import uploads
+from tasks import result_files, uploads
+from tasks.exceptions import TaskResultFileMissing
 from tasks.models import TaskTransition, sees_all_tasks
 
 from .. import selectors
@@ -131,12 +132,12 @@ def task_transition(request, pk: int):
 @login_required
 @page
 def task_result_file(request, pk: int):
-    """The result file, to those who see the task (media is not served publicly)."""
+    """The result file, to those who see the task (nothing under MEDIA_ROOT is served publicly)."""
     task = _task_or_404(request, pk)
-    if not task.result_file:
-        raise Http404(_("К задаче не приложен файл."))
-    name = Path(task.result_file.name).name
-    return FileResponse(task.result_file.open("rb"), as_attachment=True, filename=name)
+    try:
+        return result_files.result_file_response(task=task)
+    except TaskResultFileMissing as exc:
+        raise Http404(exc.message) from exc
 
 
 def task_url(task) -> str:
