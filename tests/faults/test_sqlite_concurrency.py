@@ -31,7 +31,7 @@ from django.utils.crypto import get_random_string
 from rest_framework.authtoken.models import Token
 
 from approvals.models import Decision
-from approvals.services import transition_fire
+from lifecycle.kernel import fire
 from tasks.models import PreparationTask, TaskKind
 from tests.conftest import SEED_PATH
 from tests.factories import make_plan
@@ -145,7 +145,7 @@ def test_twenty_concurrent_agree_and_return_give_one_decision(server, personas):
     token = _token(personas["office_head"])
     for year in (2040, 2041, 2042):
         plan = make_plan(year=year, sessions=2, items_per_session=3)
-        transition_fire(obj=plan, name="submit", by=personas["secretary"])
+        fire(obj=plan, name="submit", by=personas["secretary"])
         names = ["agree", "return"] * 10
         answers = _at_once([
             (lambda name=name, pk=plan.pk: server.request("POST", f"/api/plans/{pk}/{name}/", token=token,
@@ -229,7 +229,7 @@ def test_a_write_that_waits_too_long_is_a_409_not_a_500(personas, tmp_path):
     API answers 409 ``conflict`` in its error shape, a page the 409 page saying to repeat;
     nothing changed, and the same request succeeds once the lock is gone."""
     plan = make_plan(year=2044, sessions=1, items_per_session=1)
-    transition_fire(obj=plan, name="submit", by=personas["secretary"])
+    fire(obj=plan, name="submit", by=personas["secretary"])
     item = plan.items.get()
     task = PreparationTask.objects.create(item=item, session=item.session, assignee=personas["responsible"],
                                           kind=TaskKind.ITEM_PREPARATION, kind_key="item", title="Отчёт",

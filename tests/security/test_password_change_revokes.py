@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from calendars.models import CalendarFeedToken
-from calendars.services import calendar_token_create
+from calendars.services import calendar_token_get_or_create
 from tests.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "Совсем-новый-пароль-2024"
@@ -28,7 +28,7 @@ REVOKED_NOTE = "отозваны ключи доступа к API и ссылк�
 def person(responsible):
     """The responsible person with an API token and a calendar feed link, both working."""
     api_key = Token.objects.create(user=responsible).key
-    feed = calendar_token_create(user=responsible).token
+    feed = calendar_token_get_or_create(user=responsible)[0].token
     assert _api_status(api_key) == 200 and _feed_status(feed) == 200
     return {"user": responsible, "api_key": api_key, "feed": feed}
 

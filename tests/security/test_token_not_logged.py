@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from calendars.services import calendar_token_create
+from calendars.services import calendar_token_get_or_create
 from tests.faults.services import free_port, wait_until
 from tests.tasks.celery_helpers import database_url
 
@@ -72,7 +72,7 @@ def _listens(port: int) -> bool:
 
 @pytest.fixture
 def feed(responsible) -> str:
-    return calendar_token_create(user=responsible).token
+    return calendar_token_get_or_create(user=responsible)[0].token
 
 
 @pytest.fixture
