@@ -68,6 +68,19 @@ def acting_for(user: User, *, day: datetime.date | None = None) -> list[User]:
     return replaced
 
 
+def roles_now(user) -> frozenset[str]:
+    """The roles ``user`` acts in today: their own, and those of the people they stand in for."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    own = {user.role} if user.role else set()
+    return frozenset(own | {person.role for person in acting_for(user) if person.role})
+
+
+def acts_as(user, *roles: str) -> bool:
+    """Whether ``user`` holds one of ``roles`` today, in their own right or standing in."""
+    return bool(roles_now(user) & set(roles))
+
+
 def notice_recipients(user: User, *, day: datetime.date | None = None) -> list[User]:
     """Who hears what is meant for ``user`` on ``day``: the people acting for them (and ``user``
     too when no one acts, or when they asked for copies)."""

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, ConcurrentTransitionMixin, FSMField
 from django_fsm import transition as fsm_transition
 
-from accounts.substitutions import acting_for, acting_position
+from accounts.substitutions import acting_for, acting_position, roles_now
 
 from .exceptions import (
     CommentRequired,
@@ -55,8 +55,7 @@ ANY_STATE = "*"
 def roles_of(user) -> frozenset[str]:
     """The roles ``user`` may act in now: their own, and those of the people they stand in for
     today (a substitution, ``accounts.substitutions``)."""
-    own = {user.role} if user.role else set()
-    return frozenset(own | {person.role for person in acting_for(user) if person.role})
+    return roles_now(user)
 
 
 # --- Who may fire ----------------------------------------------------------------------------

@@ -22,6 +22,10 @@ from django.db import transaction
 from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from accounts.models import Substitution
 
 from .models import OutboxMessage
 
@@ -109,11 +113,57 @@ def outbox_message_build(
 def outbox_messages_add(*, messages: list[OutboxMessage]) -> None:
     """Insert ``messages``; rows already there (same recipient, kind, day, key) are kept as
     they are. Call inside the transaction of the cause. The messages built with
-    ``send_on_commit`` are handed to the sender once it commits."""
+    ``send_on_commit`` are handed to the sender once it commits. A message for someone another
+    person stands in for that day goes to the acting person instead (and to them too when they
+    asked for copies): ``_to_stand_ins``."""
+    messages = _to_stand_ins(messages)
     OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=500)
     urgent = [message for message in messages if message.send_on_commit]
     if urgent:
         transaction.on_commit(partial(outbox_hand_over, message_ids=_ids_of(urgent)))
+
+
+def _to_stand_ins(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Route each message through the substitutions running on its day (one query)."""
+    if not messages:
+        return messages
+    days = [message.day for message in messages]
+    running: dict[int, list[Substitution]] = {}
+    for sub in (
+        Substitution.objects.filter(replaces_id__in={m.recipient_id for m in messages}, ended_at__isnull=True,
+                                    starts_on__lte=max(days), ends_on__gte=min(days), person__is_active=True)
+        .exclude(person__email="")
+        .select_related("person", "replaces")
+    ):
+        running.setdefault(sub.replaces_id, []).append(sub)
+    if not running:
+        return messages
+    routed = []
+    for message in messages:
+        subs = [s for s in running.get(message.recipient_id, ()) if s.starts_on <= message.day <= s.ends_on]
+        routed += [_for_stand_in(message, sub) for sub in subs]
+        if not subs or any(sub.copy_to_replaced for sub in subs):
+            routed.append(message)
+    return routed
+
+
+def _for_stand_in(message: OutboxMessage, sub: Substitution) -> OutboxMessage:
+    """``message`` as the acting person gets it: addressed to them, saying for whom it was meant."""
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Письмо адресовано: %(name)s (%(position)s). Вы получаете его как исполняющий обязанности "
+                 "с %(start)s по %(end)s.") % {
+            "name": sub.replaces, "position": sub.replaces.position_label,
+            "start": sub.starts_on.strftime("%d.%m.%Y"), "end": sub.ends_on.strftime("%d.%m.%Y"),
+        }
+        prefix = _("И.о.")
+    copy = OutboxMessage(
+        recipient=sub.person, to_email=sub.person.email, kind=message.kind, day=message.day,
+        key=f"{message.key}@{sub.replaces_id}"[:40], subject=f"[{prefix}] {message.subject}"[:255],
+        body_text=f"{note}\n\n{message.body_text}", body_html=f"<p><em>{escape(note)}</em></p>\n{message.body_html}",
+        related_ids=message.related_ids, attachments=message.attachments,
+    )
+    copy.send_on_commit = getattr(message, "send_on_commit", False)
+    return copy
 
 
 def _ids_of(messages: list[OutboxMessage]) -> list[int]:

@@ -22,15 +22,17 @@ from rest_framework.response import Response
 
 from accounts.api import OFFICE_READ
 from accounts.models import Role
+from accounts.substitutions import acts_as
 from config.api_schema import error_responses
 from lifecycle.api import transition_actions
 
 from . import selectors, uploads
 from .exceptions import TaskForbidden
 from .filters import TaskFilter
+from .handover import task_hand_over
 from .lifecycle import TASK
 from .models import PreparationTask, TaskEvent
-from .serializers import OverdueSummarySerializer, TaskResultSerializer, TaskSerializer
+from .serializers import OverdueSummarySerializer, TaskHandOverSerializer, TaskResultSerializer, TaskSerializer
 
 
 @extend_schema_view(
@@ -46,7 +48,7 @@ class TaskViewSet(transition_actions(TASK, what="задача", response=TaskSer
 
     # Actions that change the row: the service locks and re-reads it, and the answer is read
     # afresh (transition_response), so finding the task needs neither its joins nor its history.
-    _CHANGING_ACTIONS = frozenset({*(f"transition_{name}" for name in TASK.names()), "result"})
+    _CHANGING_ACTIONS = frozenset({*(f"transition_{name}" for name in TASK.names()), "result", "hand_over"})
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -83,13 +85,28 @@ class TaskViewSet(transition_actions(TASK, what="задача", response=TaskSer
         return self.transition_response(task)
 
     @extend_schema(
+        summary="Передать задачу другому исполнителю",
+        description="Руководитель Проектного офиса (или исполнитель — тогда руководителю сообщается) передаёт "
+        "открытую задачу другому человеку с причиной; срок меняется только с причиной. Оба получают письмо.",
+        request=TaskHandOverSerializer,
+        responses={200: TaskSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="hand-over")
+    def hand_over(self, request, pk=None):
+        body = TaskHandOverSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = self.get_object()
+        task_hand_over(task=task, by=request.user, **body.validated_data)
+        return self.transition_response(task)
+
+    @extend_schema(
         summary="Сводка просроченных задач",
         description="Число просроченных задач по заседаниям и по исполнителям. Руководитель Проектного офиса.",
         responses={200: OverdueSummarySerializer, **error_responses(401, 403)},
     )
     @action(detail=False, methods=["get"], url_path="overdue-summary", pagination_class=None, filter_backends=[])
     def overdue_summary(self, request):
-        if request.user.role != Role.OFFICE_HEAD:
+        if not acts_as(request.user, Role.OFFICE_HEAD):
             raise TaskForbidden(_("Сводка просроченных задач доступна руководителю Проектного офиса."))
         data = selectors.overdue_summary(today=timezone.localdate())
         return Response(OverdueSummarySerializer(data).data)

@@ -41,6 +41,7 @@ class TaskTransition(models.TextChoices):
     RETURN = "return", _("Вернуть на доработку")
     CANCEL = "cancel", _("Отменить")
     RESCHEDULE = "reschedule", _("Перенести срок")
+    HAND_OVER = "hand_over", _("Передать другому исполнителю")
 
 
 def _result_attached(task, transition) -> str | None:

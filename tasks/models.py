@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from accounts.substitutions import acts_as
 from lifecycle.models import AppendOnlyModel, AppendOnlyQuerySet
 
 from .lifecycle import OPEN_STATES, PENDING_STATES, TASK, TaskState, TaskTransition
@@ -58,7 +59,7 @@ class PreparationTaskQuerySet(models.QuerySet):
 
 def sees_all_tasks(user) -> bool:
     """The office staff and the department head follow everyone's preparation."""
-    return user.role in (Role.OFFICE_HEAD, Role.SECRETARY, Role.DEPARTMENT_HEAD) or user.is_superuser
+    return acts_as(user, Role.OFFICE_HEAD, Role.SECRETARY, Role.DEPARTMENT_HEAD) or user.is_superuser
 
 
 TaskLifecycle = TASK.model_base(module=__name__, verbose_name=_("состояние"), name="TaskLifecycle")

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import User
 from lifecycle.kernel import available
 
 from .models import PreparationTask, TaskEvent
@@ -150,3 +151,13 @@ class OverdueSummarySerializer(serializers.Serializer):
     total = serializers.IntegerField()
     by_session = OverdueCountSessionSerializer(many=True)
     by_person = OverdueCountPersonSerializer(many=True)
+
+
+class TaskHandOverSerializer(serializers.Serializer):
+    to = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), help_text=_("Новый исполнитель.")
+    )
+    reason = serializers.CharField(max_length=4000, help_text=_("Почему задача передаётся."))
+    due_date = serializers.DateField(required=False, allow_null=True, help_text=_("Новый срок, если меняется."))
+    due_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000,
+                                       help_text=_("Причина изменения срока (обязательна, если срок меняется)."))

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from accounts.substitutions import acts_as
 from lifecycle.kernel import available, buttons
 from outbox.models import MessageKind, OutboxMessage, OutboxStatus
 from tasks.models import (
@@ -38,7 +39,7 @@ REVIEW_FILTER = ("review", _("Ждут проверки"))
 
 def task_filters_for(user: User) -> dict[str, str]:
     filters = dict(TASK_FILTERS)
-    if user.role == Role.OFFICE_HEAD:
+    if acts_as(user, Role.OFFICE_HEAD):
         filters[REVIEW_FILTER[0]] = REVIEW_FILTER[1]
     return filters
 

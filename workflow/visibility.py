@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import Role, User
+from accounts.substitutions import roles_now
 from approvals.models import ApprovalState
 
 from .models import AgendaItem, Plan, Session
@@ -25,7 +26,7 @@ SEES_PUBLISHED = frozenset({Role.RESPONSIBLE})
 
 
 def sees_drafts(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.role in SEES_ALL)
+    return bool(user and user.is_authenticated and roles_now(user) & SEES_ALL)
 
 
 def plans_visible(*, user: User) -> QuerySet[Plan]:
