@@ -183,7 +183,10 @@ def _signatory(plan: Plan, name: str) -> tuple[str, str, Decision | None]:
         position, person = plan.approver_position, plan.approver_name
     else:
         position, person = plan.agreer_position, plan.agreer_name
-    if decision is not None:
+    if decision is not None and decision.acting_for_id:
+        # Decided by an acting head (substitution): the stamp names who signed and in what capacity.
+        position, person = decision.actor_position, decision.actor.short_name or decision.actor_name
+    elif decision is not None:
         actor = decision.actor
         position = position or decision.actor_position
         person = person or actor.short_name or decision.actor_name

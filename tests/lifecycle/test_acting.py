@@ -100,3 +100,28 @@ def test_the_head_and_her_substitute_agreeing_at_once_make_one_decision(secretar
             thread.join(timeout=30)
     assert sorted(results) == [200, 409], results
     assert Decision.objects.for_object(plan).filter(transition="agree").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_documents_print_the_acting_head(secretary, department_head, deputy, week_for_the_office_head):
+    import io
+
+    from docx import Document
+
+    from documents.docx_export import approval_sheet_docx, plan_docx
+
+    plan = make_plan()
+    with _on(START + datetime.timedelta(days=2)):
+        fire(obj=plan, name="submit", by=secretary)
+        fire(obj=plan, name="agree", by=deputy)
+        fire(obj=plan, name="approve", by=department_head)
+
+    def text(data: bytes) -> str:
+        document = Document(io.BytesIO(data))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+
+    stamp = text(plan_docx(plan=Plan.objects.get(pk=plan.pk)))
+    assert "И.о. руководителя Проектного офиса" in stamp and "Кравцова" in stamp
+    sheet = text(approval_sheet_docx(plan=Plan.objects.get(pk=plan.pk)))
+    assert "И.о. руководителя Проектного офиса" in sheet
