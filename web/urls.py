@@ -7,7 +7,7 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from .forms import OfficePasswordResetForm
-from .views import board, plans, tasks
+from .views import board, plans, substitutions, tasks
 
 pages = [
     path("", RedirectView.as_view(pattern_name="web:tasks", query_string=True), name="home"),
@@ -21,6 +21,8 @@ pages = [
     path("plans/<int:pk>/transition/", plans.plan_transition, name="plan-transition"),
     path("items/<int:pk>/transition/", plans.item_transition, name="item-transition"),
     path("overdue/", board.overdue_board, name="overdue"),
+    path("substitutions/", substitutions.substitution_list, name="substitutions"),
+    path("substitutions/<int:pk>/end/", substitutions.substitution_end_view, name="substitution-end"),
 ]
 
 auth = [
