@@ -138,8 +138,9 @@ def _digests_queue(
 def _escalations_queue(*, day: datetime.date, policy: ReminderPolicy, plan: ReminderPlan) -> None:
     if not policy.escalate_after_days:
         return
-    late = selectors.late_tasks_summary(
-        day=day, min_days_late=policy.escalate_after_days, list_limit=ESCALATION_LIST_LIMIT
+    late = selectors.late_tasks(
+        day=day, min_days_late=policy.escalate_after_days, chased_only=True, list_limit=ESCALATION_LIST_LIMIT,
+        group_limit=50,
     )
     if not late.total:
         return

@@ -125,7 +125,8 @@ def reminder_candidate_batches(*, day: datetime.date, days_before: int, size: in
 
 @dataclass
 class LateTasks:
-    """Tasks late by at least some days, summed up for the office head."""
+    """Late tasks summed up: the one grouping the office head's API summary, the overdue board
+    and the escalation e-mail all read (``late_tasks``)."""
 
     total: int
     by_session: list[tuple[Session, int]]
@@ -133,12 +134,15 @@ class LateTasks:
     oldest: list[PreparationTask]  # the longest-late first, at most the list limit
 
 
-def late_tasks_summary(*, day: datetime.date, min_days_late: int, list_limit: int, group_limit: int = 50) -> LateTasks:
-    """Chased tasks late by ``min_days_late`` days or more on ``day``: the count, the counts by
-    session and by person (the ``group_limit`` largest), and the ``list_limit`` longest-late
-    tasks. Aggregates in the database: a fixed number of queries and rows whatever the number
-    of late tasks."""
-    late = _chased().filter(due_date__lte=day - datetime.timedelta(days=min_days_late))
+def late_tasks(*, day: datetime.date, min_days_late: int = 1, chased_only: bool = False, list_limit: int = 0,
+               group_limit: int | None = None) -> LateTasks:
+    """Tasks waiting for their assignee and late by ``min_days_late`` days or more on ``day``
+    (``chased_only``: only those still chased, in sessions that may be prepared for): the count,
+    the counts by session and by person (largest first; the ``group_limit`` largest), and the
+    ``list_limit`` longest-late tasks. Aggregates in the database: a fixed number of queries and
+    rows whatever the number of late tasks."""
+    base = _chased() if chased_only else PreparationTask.objects.filter(state__in=PENDING_STATES)
+    late = base.filter(due_date__lte=day - datetime.timedelta(days=min_days_late))
     total = late.count()
     if not total:
         return LateTasks(total=0, by_session=[], by_person=[], oldest=[])
@@ -148,9 +152,12 @@ def late_tasks_summary(*, day: datetime.date, min_days_late: int, list_limit: in
     by_person = list(
         late.values_list("assignee_id").annotate(count=Count("id")).order_by("-count", "assignee_id")[:group_limit]
     )
-    sessions = Session.objects.in_bulk([session_id for session_id, _count in by_session])
+    sessions = Session.objects.select_related("plan").in_bulk([session_id for session_id, _count in by_session])
     people = User.objects.in_bulk([person_id for person_id, _count in by_person])
-    oldest = list(late.select_related("assignee", "session").order_by("due_date", "assignee_id", "id")[:list_limit])
+    oldest = (
+        list(late.select_related("assignee", "session").order_by("due_date", "assignee_id", "id")[:list_limit])
+        if list_limit else []
+    )
     return LateTasks(
         total=total,
         by_session=[(sessions[session_id], count) for session_id, count in by_session],
@@ -164,37 +171,20 @@ def office_heads() -> list[User]:
 
 
 def overdue_summary(*, today: datetime.date) -> dict:
-    """Overdue tasks counted by session and by person (for the office head)."""
-    overdue = PreparationTask.objects.overdue(today=today)
-    by_session = (
-        overdue.values("session_id", "session__number", "session__planned_month", "session__plan__year")
-        .annotate(count=Count("id"))
-        .order_by("session__plan__year", "session__number")
-    )
-    by_person = (
-        overdue.values("assignee_id", "assignee__short_name", "assignee__username")
-        .annotate(count=Count("id"))
-        .order_by("-count", "assignee__short_name")
-    )
+    """Overdue tasks counted by session and by person (the API's summary for the office head)."""
+    late = late_tasks(day=today)
+    by_session = sorted(late.by_session, key=lambda row: (row[0].plan.year, row[0].number))
+    by_person = sorted(late.by_person, key=lambda row: (-row[1], row[0].short_name))
     return {
         "date": today,
-        "total": overdue.count(),
+        "total": late.total,
         "by_session": [
-            {
-                "session": row["session_id"],
-                "number": row["session__number"],
-                "year": row["session__plan__year"],
-                "planned_month": row["session__planned_month"],
-                "count": row["count"],
-            }
-            for row in by_session
+            {"session": session.pk, "number": session.number, "year": session.plan.year,
+             "planned_month": session.planned_month, "count": count}
+            for session, count in by_session
         ],
         "by_person": [
-            {
-                "assignee": row["assignee_id"],
-                "name": row["assignee__short_name"] or row["assignee__username"],
-                "count": row["count"],
-            }
-            for row in by_person
+            {"assignee": person.pk, "name": person.short_name or person.username, "count": count}
+            for person, count in by_person
         ],
     }

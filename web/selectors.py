@@ -5,7 +5,6 @@ sheet and the overdue board show. Visibility comes from ``workflow.visibility`` 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -21,6 +20,7 @@ from tasks.models import (
     TaskEvent,
     TaskState,
 )
+from tasks.selectors import late_tasks
 from workflow.models import Plan
 from workflow.selectors import plan_tree
 from workflow.visibility import plans_visible
@@ -169,21 +169,26 @@ def overdue_board(*, today: datetime.date) -> dict:
             for task_id in message.related_ids or ():  # a reminder's tasks
                 if task_id not in last_sent or message.sent_at > last_sent[task_id]:
                     last_sent[task_id] = message.sent_at
-    by_session: dict[int, OverdueGroup] = {}
-    by_person: dict[int, OverdueGroup] = defaultdict(lambda: OverdueGroup(title=""))
+    of_session: dict[int, list[PreparationTask]] = defaultdict(list)
+    of_person: dict[int, list[PreparationTask]] = defaultdict(list)
     for task in tasks:
         task.days_late_now = task.days_late(today=today)
         task.last_reminder = last_sent.get(task.id)
-        session = task.session
-        group = by_session.setdefault(session.pk, OverdueGroup(title=f"{session} — {session.plan}"))
+        of_session[task.session_id].append(task)
+        of_person[task.assignee_id].append(task)
+    # The groups and their counts are the shared grouping (tasks.selectors.late_tasks); the
+    # board hangs each group's tasks on it.
+    late = late_tasks(day=today)
+    by_session = []
+    for session, _count in sorted(late.by_session, key=lambda row: (row[0].plan.year, row[0].number)):
+        group = OverdueGroup(title=f"{session} — {session.plan}", tasks=of_session[session.pk])
         group.session = session
-        group.tasks.append(task)
-        person = by_person[task.assignee_id]
-        person.title = str(task.assignee)
-        person.person = task.assignee
-        person.last_reminder = last_by_person.get(task.assignee_id)
-        person.tasks.append(task)
-    for person in by_person.values():
-        person.max_late = max(task.days_late_now for task in person.tasks)
-    people = sorted(by_person.values(), key=lambda g: (-len(g.tasks), g.title))
-    return {"today": today, "total": len(tasks), "by_session": list(by_session.values()), "by_person": people}
+        by_session.append(group)
+    people = []
+    for person, _count in sorted(late.by_person, key=lambda row: (-row[1], str(row[0]))):
+        group = OverdueGroup(title=str(person), tasks=of_person[person.pk],
+                             last_reminder=last_by_person.get(person.pk))
+        group.person = person
+        group.max_late = max(task.days_late_now for task in group.tasks)
+        people.append(group)
+    return {"today": today, "total": late.total, "by_session": by_session, "by_person": people}
