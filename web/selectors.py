@@ -5,6 +5,7 @@ sheet and the overdue board show. Visibility comes from ``workflow.visibility`` 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
