@@ -94,7 +94,7 @@ def task_detail(request, pk: int):
 @page
 def task_result(request, pk: int):
     task = _task_or_404(request, pk)
-    back = task_url(task)
+    back = task_page_path(task)
     form = TaskResultForm(request.POST, request.FILES)
     if not form.is_valid():
         for error in form.errors.get("__all__", []) + [e for f in ("file", "text") for e in form.errors.get(f, [])]:
@@ -116,7 +116,7 @@ def task_result(request, pk: int):
 @page
 def task_transition(request, pk: int):
     task = _task_or_404(request, pk)
-    back = task_url(task)
+    back = task_page_path(task)
     name = request.POST.get("transition", "")
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -140,5 +140,5 @@ def task_result_file(request, pk: int):
         raise Http404(exc.message) from exc
 
 
-def task_url(task) -> str:
+def task_page_path(task) -> str:
     return reverse("web:task", args=[task.pk])
