@@ -17,9 +17,6 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from workflow.models import Plan
-
-from .docx_export import approval_sheet_docx, plan_docx
 from .exceptions import DocumentError
 
 CONVERT_TIMEOUT_SECONDS = 120
@@ -71,12 +68,3 @@ def docx_to_pdf(content: bytes) -> bytes:
                 status=503,
             )
         return target.read_bytes()
-
-
-def plan_pdf(*, plan: Plan) -> bytes:
-    """The plan document (same content and layout as the .docx) as PDF."""
-    return docx_to_pdf(plan_docx(plan=plan))
-
-
-def approval_sheet_pdf(*, plan: Plan) -> bytes:
-    return docx_to_pdf(approval_sheet_docx(plan=plan))

@@ -19,24 +19,6 @@ class TaskTransitionNotAvailable(TaskError):
     code = "invalid_state"
 
 
-class TaskConcurrentChange(TaskError):
-    status = 409
-    code = "conflict"
-
-    def __init__(self, message=None, **kwargs):
-        super().__init__(message or _("Задача только что изменена другим пользователем. Обновите страницу."), **kwargs)
-
-
-class TaskCommentRequired(TaskError):
-    status = 400
-    code = "comment_required"
-
-    def __init__(self, message=None, **kwargs):
-        super().__init__(
-            message or _("Укажите комментарий: возврат на доработку без комментария невозможен."), **kwargs
-        )
-
-
 class TaskResultRequired(TaskError):
     status = 400
     code = "result_required"

@@ -8,7 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from config.errors import DomainError
-from documents.pdf import approval_sheet_pdf, docx_to_pdf, plan_pdf, soffice_binary
+from documents.docx_export import approval_sheet_docx, plan_docx
+from documents.pdf import docx_to_pdf, soffice_binary
 
 needs_soffice = pytest.mark.skipif(
     soffice_binary() is None,
@@ -24,7 +25,7 @@ def _text(pdf: bytes) -> str:
 @pytest.mark.pdf
 @needs_soffice
 def test_draft_plan_pdf_has_the_document_text_in_cyrillic(seed_plan):
-    pdf = plan_pdf(plan=seed_plan)
+    pdf = docx_to_pdf(plan_docx(plan=seed_plan))
 
     assert pdf.startswith(b"%PDF-")
     text = _text(pdf)
@@ -46,7 +47,7 @@ def test_draft_plan_pdf_has_the_document_text_in_cyrillic(seed_plan):
 @pytest.mark.pdf
 @needs_soffice
 def test_approved_plan_pdf_has_no_draft_mark(approved_plan):
-    text = _text(plan_pdf(plan=approved_plan))
+    text = _text(docx_to_pdf(plan_docx(plan=approved_plan)))
 
     assert "ПРОЕКТ" not in text
     assert "Подведение итогов работы проектного офиса за 2023 год" in text
@@ -55,7 +56,7 @@ def test_approved_plan_pdf_has_no_draft_mark(approved_plan):
 @pytest.mark.pdf
 @needs_soffice
 def test_approval_sheet_pdf(approved_plan):
-    text = _text(approval_sheet_pdf(plan=approved_plan))
+    text = _text(docx_to_pdf(approval_sheet_docx(plan=approved_plan)))
 
     assert "Лист согласования" in text
     assert "Лебедева Людмила Михайловна" in text
