@@ -12,10 +12,25 @@ from django.utils.translation import gettext as _
 
 
 class DomainError(Exception):
+    """Subclasses declare their status, code and default message in the class line:
+    ``class PlanNotEditable(WorkflowError, status=409, code="not_editable"): ...``."""
+
     status: int = 400
     code: str = "invalid"
+    default_message: str = ""
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None, details=None):
+    def __init_subclass__(cls, *, status: int | None = None, code: str | None = None, message=None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status = status
+        if code is not None:
+            cls.code = code
+        if message is not None:
+            cls.default_message = message
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, status: int | None = None,
+                 details=None):
+        message = self.default_message if message is None else message
         super().__init__(message)
         self.message = str(message)
         if code is not None:

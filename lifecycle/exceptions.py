@@ -6,40 +6,31 @@ from django.utils.translation import gettext_lazy as _
 from config.errors import DomainError
 
 
-class TransitionError(DomainError):
+class TransitionError(DomainError, code="transition_error"):
     """A transition was refused; ``code`` says why."""
 
-    code = "transition_error"
+
+class TransitionForbidden(TransitionError, status=403, code="forbidden"):
+    """The user's role (or person) may not fire it."""
 
 
-class TransitionForbidden(TransitionError):
-    status = 403
-    code = "forbidden"
+class TransitionNotAvailable(TransitionError, status=409, code="invalid_state"):
+    """Not from the object's current state."""
 
 
-class TransitionNotAvailable(TransitionError):
-    status = 409
-    code = "invalid_state"
+class TransitionBlocked(TransitionError, status=409, code="blocked"):
+    """One of the object's own conditions stops it (its code may be more specific)."""
 
 
-class TransitionBlocked(TransitionError):
-    """One of the object's own conditions stops the transition (its code may be more specific)."""
-
-    status = 409
-    code = "blocked"
-
-
-class ConcurrentChange(TransitionError):
-    status = 409
-    code = "conflict"
-
-    def __init__(self, message=None, **kwargs):
-        super().__init__(message or _("Объект только что изменён другим пользователем. Обновите страницу."), **kwargs)
+class ConcurrentChange(
+    TransitionError, status=409, code="conflict",
+    message=_("Объект только что изменён другим пользователем. Обновите страницу."),
+):
+    """Someone else changed the object first."""
 
 
-class CommentRequired(TransitionError):
-    status = 400
-    code = "comment_required"
-
-    def __init__(self, message=None, **kwargs):
-        super().__init__(message or _("Укажите комментарий: возврат на доработку без комментария невозможен."), **kwargs)
+class CommentRequired(
+    TransitionError, status=400, code="comment_required",
+    message=_("Укажите комментарий: возврат на доработку без комментария невозможен."),
+):
+    """The transition needs a comment and got none."""

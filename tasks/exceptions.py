@@ -3,70 +3,51 @@ from django.utils.translation import gettext_lazy as _
 from config.errors import DomainError
 
 
-class TaskError(DomainError):
+class TaskError(DomainError, code="task_error"):
     """A refused change to a preparation task."""
 
-    code = "task_error"
+
+class TaskForbidden(TaskError, status=403, code="forbidden"):
+    """Not this person's to do."""
 
 
-class TaskForbidden(TaskError):
-    status = 403
-    code = "forbidden"
+class TaskTransitionNotAvailable(TaskError, status=409, code="invalid_state"):
+    """Not in the task's current state."""
 
 
-class TaskTransitionNotAvailable(TaskError):
-    status = 409
-    code = "invalid_state"
+class TaskResultRequired(
+    TaskError, status=400, code="result_required",
+    message=_("Приложите файл или впишите текст результата перед сдачей."),
+):
+    """Nothing to submit yet."""
 
 
-class TaskResultRequired(TaskError):
-    status = 400
-    code = "result_required"
-
-    def __init__(self, message=None, **kwargs):
-        super().__init__(message or _("Приложите файл или впишите текст результата перед сдачей."), **kwargs)
-
-
-class TaskResultNotStored(TaskError):
+class TaskResultNotStored(
+    TaskError, status=503, code="storage_unavailable",
+    message=_("Файл не сохранён: хранилище файлов недоступно. Попробуйте позже."),
+):
     """The server could not write the result file (a full disk: 507; any other failure: 503).
     Nothing was kept: neither a part of the file nor a change to the task."""
 
-    status = 503
-    code = "storage_unavailable"
 
-    def __init__(self, message=None, **kwargs):
-        super().__init__(message or _("Файл не сохранён: хранилище файлов недоступно. Попробуйте позже."), **kwargs)
-
-
-class TaskResultStorageFull(TaskResultNotStored):
-    status = 507
-    code = "storage_full"
-
-    def __init__(self, message=None, **kwargs):
-        super().__init__(
-            message or _("Файл не сохранён: на сервере закончилось место. Попробуйте позже или сообщите администратору."),
-            **kwargs,
-        )
+class TaskResultStorageFull(
+    TaskResultNotStored, status=507, code="storage_full",
+    message=_("Файл не сохранён: на сервере закончилось место. Попробуйте позже или сообщите администратору."),
+):
+    """The disk (or the quota) is full."""
 
 
-class TaskResultFileMissing(TaskError):
-    status = 404
-    code = "not_found"
-
-    def __init__(self, message=None, **kwargs):
-        super().__init__(message or _("К задаче не приложен файл."), **kwargs)
+class TaskResultFileMissing(TaskError, status=404, code="not_found", message=_("К задаче не приложен файл.")):
+    """The task has no result file to download."""
 
 
-class TaskResultInvalid(TaskError):
-    status = 400
-    code = "invalid_result"
+class TaskResultInvalid(TaskError, code="invalid_result"):
+    """A result file refused by its size or type."""
 
 
-class TaskResultContentMismatch(TaskResultInvalid):
+class TaskResultContentMismatch(TaskResultInvalid, code="file_content_mismatch"):
     """The file's first bytes are not those of the type its name claims (an executable renamed
     report.docx, say)."""
-
-    code = "file_content_mismatch"
 
     def __init__(self, *, extension: str, **kwargs):
         super().__init__(

@@ -1,31 +1,21 @@
 from config.errors import DomainError
 
 
-class WorkflowError(DomainError):
+class WorkflowError(DomainError, code="workflow_error"):
     """A refused change to a plan, session or agenda item."""
 
-    code = "workflow_error"
+
+class PlanNotEditable(WorkflowError, status=409, code="not_editable"):
+    """The plan (or item) is no longer a draft."""
 
 
-class PlanNotEditable(WorkflowError):
-    status = 409
-    code = "not_editable"
-
-
-class EditForbidden(WorkflowError):
+class EditForbidden(WorkflowError, status=403, code="forbidden"):
     """Only the office staff (secretary, office head) edit plans."""
 
-    status = 403
-    code = "forbidden"
+
+class DuplicateError(WorkflowError, code="duplicate"):
+    """A number or name already taken."""
 
 
-class DuplicateError(WorkflowError):
-    status = 400
-    code = "duplicate"
-
-
-class InUseError(WorkflowError):
+class InUseError(WorkflowError, status=409, code="in_use"):
     """Still referred to (a project linked to items, a person named responsible)."""
-
-    status = 409
-    code = "in_use"

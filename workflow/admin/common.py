@@ -10,6 +10,7 @@ from django.urls import reverse
 from approvals.models import ApprovalState, Decision
 from config.errors import DomainError
 
+from .. import edit_services
 from ..models import AgendaItem, Plan
 
 # --- Who may edit what (mirrors workflow.edit_services) -------------------------------------
@@ -83,4 +84,34 @@ class DomainErrorsAsMessagesMixin:
 
 def changed_values(obj, fields, allowed) -> dict:
     return {name: getattr(obj, name) for name in fields if name in allowed}
+
+
+# What a new agenda item takes from an admin form (its own page or the plan's inline).
+ITEM_CREATE_FIELDS = ("session", "text", "parent", "order", "project", "needs_preparation")
+
+
+def item_create_from(obj, *, by):
+    """Create the agenda item an admin form built (``obj`` is unsaved) through the service."""
+    return edit_services.item_create(by=by, **{name: getattr(obj, name) for name in ITEM_CREATE_FIELDS})
+
+
+def adopt(obj, created) -> None:
+    """Make the admin's unsaved ``obj`` the row the service ``created`` (the admin goes on with it)."""
+    obj.pk = created.pk
+    obj._state.adding = False
+    obj._state.db = created._state.db
+
+
+def formset_save_through(formset, *, allowed, delete, update, create) -> None:
+    """Save an inline formset through the services: ``delete(obj)``, ``update(obj, values)`` with
+    the changed values among ``allowed``, ``create(obj)`` for new rows."""
+    formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        delete(obj)
+    for obj, fields in formset.changed_objects:
+        values = changed_values(obj, fields, allowed)
+        if values:
+            update(obj, values)
+    for obj in formset.new_objects:
+        create(obj)
 

@@ -17,8 +17,10 @@ from ..models import AgendaItem, Responsibility, Session
 from .common import (
     DomainErrorsAsMessagesMixin,
     StaffEditsWhileEditableMixin,
+    adopt,
     changed_values,
     is_editor,
+    item_create_from,
     item_editable,
     object_id_of,
 )
@@ -154,20 +156,9 @@ class AgendaItemAdmin(
             if values:
                 edit_services.item_update(item=obj, by=request.user, **values)
             return
-        created = edit_services.item_create(
-            by=request.user,
-            session=obj.session,
-            text=obj.text,
-            parent=obj.parent,
-            order=obj.order,
-            project=obj.project,
-            needs_preparation=obj.needs_preparation,
-        )
-        obj.pk = created.pk
-        obj.plan = created.plan
-        obj.is_amendment = created.is_amendment
-        obj._state.adding = False
-        obj._state.db = created._state.db
+        created = item_create_from(obj, by=request.user)
+        adopt(obj, created)
+        obj.plan, obj.is_amendment = created.plan, created.is_amendment
 
     def delete_model(self, request, obj):
         edit_services.item_delete(item=obj, by=request.user)

@@ -15,8 +15,11 @@ from ..models import AgendaItem, Plan, Session
 from .common import (
     DomainErrorsAsMessagesMixin,
     StaffEditsWhileEditableMixin,
+    adopt,
     changed_values,
+    formset_save_through,
     is_editor,
+    item_create_from,
     object_id_of,
     plan_editable,
 )
@@ -150,10 +153,7 @@ class PlanAdmin(StaffEditsWhileEditableMixin, DomainErrorsAsMessagesMixin, Trans
                 edit_services.plan_update(plan=obj, by=request.user, **values)
             return
         values = changed_values(obj, form.fields, edit_services.PLAN_FIELDS - {"year", "title"})
-        created = edit_services.plan_create(by=request.user, year=obj.year, title=obj.title, **values)
-        obj.pk = created.pk
-        obj._state.adding = False
-        obj._state.db = created._state.db
+        adopt(obj, edit_services.plan_create(by=request.user, year=obj.year, title=obj.title, **values))
 
     def delete_model(self, request, obj):
         edit_services.plan_delete(plan=obj, by=request.user)
@@ -167,35 +167,23 @@ class PlanAdmin(StaffEditsWhileEditableMixin, DomainErrorsAsMessagesMixin, Trans
             super().save_formset(request, form, formset, change)
 
     def _save_sessions(self, request, plan: Plan, formset) -> None:
-        formset.save(commit=False)
-        for session in formset.deleted_objects:
-            edit_services.session_delete(session=session, by=request.user)
-        for session, fields in formset.changed_objects:
-            values = changed_values(session, fields, edit_services.SESSION_FIELDS)
-            if values:
-                edit_services.session_update(session=session, by=request.user, **values)
-        for session in formset.new_objects:
-            values = changed_values(session, ("source_number", "place"), edit_services.SESSION_FIELDS)
-            edit_services.session_create(
-                by=request.user, plan=plan, number=session.number, planned_month=session.planned_month, **values
-            )
+        by = request.user
+        formset_save_through(
+            formset, allowed=edit_services.SESSION_FIELDS,
+            delete=lambda session: edit_services.session_delete(session=session, by=by),
+            update=lambda session, values: edit_services.session_update(session=session, by=by, **values),
+            create=lambda session: edit_services.session_create(
+                by=by, plan=plan, number=session.number, planned_month=session.planned_month,
+                **changed_values(session, ("source_number", "place"), edit_services.SESSION_FIELDS),
+            ),
+        )
 
     def _save_items(self, request, formset) -> None:
-        formset.save(commit=False)
-        for item in formset.deleted_objects:
-            edit_services.item_delete(item=item, by=request.user)
-        for item, fields in formset.changed_objects:
-            values = changed_values(item, fields, edit_services.ITEM_FIELDS)
-            if values:
-                edit_services.item_update(item=item, by=request.user, **values)
-        for item in formset.new_objects:
-            edit_services.item_create(
-                by=request.user,
-                session=item.session,
-                text=item.text,
-                parent=item.parent,
-                order=item.order,
-                project=item.project,
-                needs_preparation=item.needs_preparation,
-            )
+        by = request.user
+        formset_save_through(
+            formset, allowed=edit_services.ITEM_FIELDS,
+            delete=lambda item: edit_services.item_delete(item=item, by=by),
+            update=lambda item, values: edit_services.item_update(item=item, by=by, **values),
+            create=lambda item: item_create_from(item, by=by),
+        )
 
