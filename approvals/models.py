@@ -31,14 +31,6 @@ class ApprovalState(models.TextChoices):
     ARCHIVED = "archived", _("В архиве")
 
 
-class TransitionName(models.TextChoices):
-    SUBMIT = "submit", _("Направить на согласование")
-    AGREE = "agree", _("Согласовать")
-    APPROVE = "approve", _("Утвердить")
-    RETURN = "return", _("Вернуть на доработку")
-    ARCHIVE = "archive", _("Перенести в архив")
-
-
 def _roles(**by_state) -> Roles:
     return Roles({ApprovalState(state): frozenset(roles) for state, roles in by_state.items()})
 
@@ -53,29 +45,29 @@ APPROVAL = Lifecycle(
     log=Log(model="approvals.Decision", link=lambda obj: _decision_link(obj)),
     transitions=(
         Transition(
-            TransitionName.SUBMIT, TransitionName.SUBMIT.label, (ApprovalState.DRAFT,), ApprovalState.SUBMITTED,
+            "submit", _("Направить на согласование"), (ApprovalState.DRAFT,), ApprovalState.SUBMITTED,
             _roles(draft={Role.SECRETARY, Role.OFFICE_HEAD}),
             description="Черновик → «На согласовании». Секретарь или руководитель Проектного офиса.",
         ),
         Transition(
-            TransitionName.AGREE, TransitionName.AGREE.label, (ApprovalState.SUBMITTED,), ApprovalState.AGREED,
+            "agree", _("Согласовать"), (ApprovalState.SUBMITTED,), ApprovalState.AGREED,
             _roles(submitted={Role.OFFICE_HEAD}),
             description="«На согласовании» → «Согласовано». Руководитель Проектного офиса.",
         ),
         Transition(
-            TransitionName.APPROVE, TransitionName.APPROVE.label, (ApprovalState.AGREED,), ApprovalState.APPROVED,
+            "approve", _("Утвердить"), (ApprovalState.AGREED,), ApprovalState.APPROVED,
             _roles(agreed={Role.DEPARTMENT_HEAD}),
             description="«Согласовано» → «Утверждено». Руководитель департамента.",
         ),
         Transition(
-            TransitionName.RETURN, TransitionName.RETURN.label, (ApprovalState.SUBMITTED, ApprovalState.AGREED),
+            "return", _("Вернуть на доработку"), (ApprovalState.SUBMITTED, ApprovalState.AGREED),
             ApprovalState.DRAFT, _roles(submitted={Role.OFFICE_HEAD}, agreed={Role.DEPARTMENT_HEAD}),
             comment_required=True,
             description="«На согласовании» или «Согласовано» → черновик, с обязательным комментарием. Из «На "
             "согласовании» — руководитель Проектного офиса, из «Согласовано» — руководитель департамента.",
         ),
         Transition(
-            TransitionName.ARCHIVE, TransitionName.ARCHIVE.label, (ApprovalState.APPROVED,), ApprovalState.ARCHIVED,
+            "archive", _("Перенести в архив"), (ApprovalState.APPROVED,), ApprovalState.ARCHIVED,
             _roles(approved={Role.OFFICE_HEAD, Role.DEPARTMENT_HEAD}),
             description="«Утверждено» → «В архиве». Руководитель Проектного офиса или департамента.",
         ),
@@ -86,6 +78,8 @@ APPROVAL = Lifecycle(
 def _decision_link(obj) -> dict:
     return {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk}
 
+
+TransitionName = APPROVAL.transition_choices("TransitionName")
 
 # The abstract base of every model with the approval life cycle (plans and agenda items): the
 # protected state field and the FSM methods, made from the declaration above. A model may set

@@ -225,6 +225,11 @@ class Lifecycle:
     def names(self) -> list[str]:
         return list(self.by_name)
 
+    def transition_choices(self, name: str) -> type[models.TextChoices]:
+        """The transitions as a ``TextChoices`` (``SUBMIT = "submit", label``) made from the
+        declaration, for the log model's field and for code that names a transition."""
+        return models.TextChoices(name, [(t.name.upper(), (t.name, t.label)) for t in self.transitions])
+
     def model_base(self, *, module: str, verbose_name: str, name: str) -> type[models.Model]:
         """An abstract model with the protected state field and one FSM method per transition."""
         state = FSMField(verbose_name, default=self.initial, choices=self.states.choices, protected=True,

@@ -52,13 +52,6 @@ class SessionState(models.TextChoices):
     CANCELLED = "cancelled", gettext_lazy("Отменено")
 
 
-class SessionTransition(models.TextChoices):
-    SCHEDULE = "schedule", gettext_lazy("Назначить дату")
-    POSTPONE = "postpone", gettext_lazy("Перенести на месяц")
-    CANCEL = "cancel", gettext_lazy("Отменить")
-    HOLD = "hold", gettext_lazy("Отметить проведённым")
-
-
 def _schedule(session, *, starts_at: datetime.datetime, place: str = "") -> None:
     session.starts_at = starts_at
     session.planned_month = starts_at.date().replace(day=1)
@@ -104,14 +97,16 @@ SESSION = Lifecycle(
     conflict_message=gettext_lazy("Заседание уже изменено другим пользователем: теперь «%(state)s»."),
     conditions=(Condition(_plan_not_archived, code="invalid_state", status=409),),
     transitions=(
-        Transition(SessionTransition.SCHEDULE, SessionTransition.SCHEDULE.label, _OPEN, SessionState.SCHEDULED,
+        Transition("schedule", gettext_lazy("Назначить дату"), _OPEN, SessionState.SCHEDULED,
                    _STAFF, effect=_schedule, description="Назначить дату и время (и место). Офис."),
-        Transition(SessionTransition.POSTPONE, SessionTransition.POSTPONE.label, _OPEN, SessionState.POSTPONED,
+        Transition("postpone", gettext_lazy("Перенести на месяц"), _OPEN, SessionState.POSTPONED,
                    _STAFF, effect=_postpone, validate=_postpone_later,
                    description="Перенести на более поздний месяц. Офис."),
-        Transition(SessionTransition.CANCEL, SessionTransition.CANCEL.label, _OPEN, SessionState.CANCELLED,
+        Transition("cancel", gettext_lazy("Отменить"), _OPEN, SessionState.CANCELLED,
                    _STAFF, description="Отменить заседание и его открытые задачи. Офис."),
-        Transition(SessionTransition.HOLD, SessionTransition.HOLD.label, _OPEN, SessionState.HELD, _STAFF,
+        Transition("hold", gettext_lazy("Отметить проведённым"), _OPEN, SessionState.HELD, _STAFF,
                    description="Отметить заседание проведённым. Офис."),
     ),
 )
+
+SessionTransition = SESSION.transition_choices("SessionTransition")
