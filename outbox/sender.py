@@ -25,8 +25,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .attachments import Attachment
 from .models import OutboxMessage, OutboxStatus
-from .services import Attachment
 
 logger = logging.getLogger(__name__)
 

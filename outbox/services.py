@@ -10,11 +10,9 @@ has committed. The sending itself is ``outbox.sender``.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -27,30 +25,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Substitution
 
+from .attachments import Attachment
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file the caller hands over with its message (e.g. a session's .ics)."""
-
-    filename: str
-    content: str | bytes
-    mimetype: str
-
-    def as_json(self) -> dict:
-        if isinstance(self.content, bytes):
-            content, encoded = base64.b64encode(self.content).decode("ascii"), True
-        else:
-            content, encoded = self.content, False
-        return {"filename": self.filename, "mimetype": self.mimetype, "content": content, "base64": encoded}
-
-    @classmethod
-    def from_json(cls, data: dict) -> Attachment:
-        content = base64.b64decode(data["content"]) if data.get("base64") else data["content"]
-        return cls(filename=data["filename"], content=content, mimetype=data["mimetype"])
 
 
 def _render_plain(name: str, context: dict) -> str:
