@@ -8,15 +8,16 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import text_choices
+
 from .signals import password_changed
 
 
-class Role(models.TextChoices):
-    SECRETARY = "secretary", _("Секретарь Проектного офиса")
-    OFFICE_HEAD = "office_head", _("Руководитель Проектного офиса")
-    DEPARTMENT_HEAD = "department_head", _("Руководитель департамента")
-    RESPONSIBLE = "responsible", _("Ответственный исполнитель")
-    NONE = "", _("Без роли")
+Role = text_choices("Role", {
+    "secretary": _("Секретарь Проектного офиса"), "office_head": _("Руководитель Проектного офиса"),
+    "department_head": _("Руководитель департамента"), "responsible": _("Ответственный исполнитель"),
+    "": _("Без роли"),
+})
 
 
 _INITIALS = r"[А-ЯЁA-Z]\.\s?(?:[А-ЯЁA-Z]\.)?"

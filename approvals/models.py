@@ -19,16 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from config.choices import text_choices
 from lifecycle.kernel import Lifecycle, Log, Roles, Transition
 from lifecycle.models import AppendOnlyModel, AppendOnlyQuerySet
 
 
-class ApprovalState(models.TextChoices):
-    DRAFT = "draft", _("Черновик")
-    SUBMITTED = "submitted", _("На согласовании")
-    AGREED = "agreed", _("Согласовано")
-    APPROVED = "approved", _("Утверждено")
-    ARCHIVED = "archived", _("В архиве")
+ApprovalState = text_choices("ApprovalState", {
+    "draft": _("Черновик"), "submitted": _("На согласовании"), "agreed": _("Согласовано"),
+    "approved": _("Утверждено"), "archived": _("В архиве"),
+})
 
 
 def _roles(**by_state) -> Roles:

@@ -13,15 +13,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from config.choices import text_choices
 from lifecycle.kernel import Assignee, Condition, Lifecycle, Log, Roles, Transition
 
 
-class TaskState(models.TextChoices):
-    ASSIGNED = "assigned", _("Назначена")
-    IN_PROGRESS = "in_progress", _("В работе")
-    SUBMITTED = "submitted", _("На проверке")
-    DONE = "done", _("Принята")
-    CANCELLED = "cancelled", _("Отменена")
+TaskState = text_choices("TaskState", {
+    "assigned": _("Назначена"), "in_progress": _("В работе"), "submitted": _("На проверке"),
+    "done": _("Принята"), "cancelled": _("Отменена"),
+})
 
 
 # Open: may still be cancelled or rescheduled. Pending: waiting for the assignee, so it can be

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from approvals.models import APPROVAL, ApprovalState, TransitionName
+from config.choices import text_choices
 from lifecycle.exceptions import TransitionError
 from lifecycle.kernel import Condition, Lifecycle, Log, Roles, Transition
 
@@ -44,12 +44,11 @@ PLAN = APPROVAL.but(name="plan", cascade=_plan_carries_items)
 AGENDA_ITEM = APPROVAL.but(name="agenda_item", conditions=(Condition(_item_moves_with_plan),))
 
 
-class SessionState(models.TextChoices):
-    PLANNED = "planned", gettext_lazy("Запланировано")
-    SCHEDULED = "scheduled", gettext_lazy("Назначено")
-    HELD = "held", gettext_lazy("Проведено")
-    POSTPONED = "postponed", gettext_lazy("Перенесено")
-    CANCELLED = "cancelled", gettext_lazy("Отменено")
+SessionState = text_choices("SessionState", {
+    "planned": gettext_lazy("Запланировано"), "scheduled": gettext_lazy("Назначено"),
+    "held": gettext_lazy("Проведено"), "postponed": gettext_lazy("Перенесено"),
+    "cancelled": gettext_lazy("Отменено"),
+})
 
 
 def _schedule(session, *, starts_at: datetime.datetime, place: str = "") -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ResponsibleGroup
 from approvals.models import ApprovalLifecycle, ApprovalState
+from config.choices import text_choices
 from lifecycle.models import AppendOnlyModel, AppendOnlyQuerySet
 
 from .lifecycles import AGENDA_ITEM, PLAN, SESSION, SessionState
@@ -96,12 +97,10 @@ class Session(SessionLifecycle):
         return self.planned_month.replace(day=settings.SESSION_DEFAULT_DAY)
 
 
-class ProjectKind(models.TextChoices):
-    NETWORK = "network", _("Городской сетевой проект")
-    CROSS_CUTTING = "cross_cutting", _("Городской сквозной проект")
-    CITY = "city", _("Городской проект")
-    MANAGERIAL = "managerial", _("Управленческий проект")
-    OTHER = "other", _("Проект")
+ProjectKind = text_choices("ProjectKind", {
+    "network": _("Городской сетевой проект"), "cross_cutting": _("Городской сквозной проект"),
+    "city": _("Городской проект"), "managerial": _("Управленческий проект"), "other": _("Проект"),
+})
 
 
 def project_key(name: str) -> str:
