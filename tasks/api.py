@@ -27,7 +27,7 @@ from config.api_schema import error_responses
 from lifecycle.api import transition_actions
 
 from . import selectors, uploads
-from .exceptions import TaskForbidden
+from .exceptions import TaskError
 from .filters import TaskFilter
 from .handover import task_hand_over
 from .lifecycle import TASK
@@ -107,6 +107,7 @@ class TaskViewSet(transition_actions(TASK, what="задача", response=TaskSer
     @action(detail=False, methods=["get"], url_path="overdue-summary", pagination_class=None, filter_backends=[])
     def overdue_summary(self, request):
         if not acts_as(request.user, Role.OFFICE_HEAD):
-            raise TaskForbidden(_("Сводка просроченных задач доступна руководителю Проектного офиса."))
+            raise TaskError(_("Сводка просроченных задач доступна руководителю Проектного офиса."), code="forbidden",
+                            status=403)
         data = selectors.overdue_summary(today=timezone.localdate())
         return Response(OverdueSummarySerializer(data).data)

@@ -7,14 +7,6 @@ class TaskError(DomainError, code="task_error"):
     """A refused change to a preparation task."""
 
 
-class TaskForbidden(TaskError, status=403, code="forbidden"):
-    """Not this person's to do."""
-
-
-class TaskTransitionNotAvailable(TaskError, status=409, code="invalid_state"):
-    """Not in the task's current state."""
-
-
 class TaskResultRequired(
     TaskError, status=400, code="result_required",
     message=_("Приложите файл или впишите текст результата перед сдачей."),

@@ -16,7 +16,6 @@ from accounts.models import Role
 from config.choices import text_choices
 from lifecycle.kernel import Assignee, Condition, Lifecycle, Log, Roles, Transition
 
-
 TaskState = text_choices("TaskState", {
     "assigned": _("Назначена"), "in_progress": _("В работе"), "submitted": _("На проверке"),
     "done": _("Принята"), "cancelled": _("Отменена"),

@@ -12,13 +12,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .exceptions import (
-    TaskForbidden,
+    TaskError,
     TaskResultContentMismatch,
     TaskResultInvalid,
     TaskResultNotStored,
     TaskResultRequired,
     TaskResultStorageFull,
-    TaskTransitionNotAvailable,
 )
 from .models import (
     PreparationTask,
@@ -132,7 +131,7 @@ def task_result_attach(*, task: PreparationTask, by, file=None, text: str | None
     (``tasks.result_files.result_orphans_remove``).
     """
     if by is None or by.pk != task.assignee_id:
-        raise TaskForbidden(_("Результат прикладывает только исполнитель задачи."))
+        raise TaskError(_("Результат прикладывает только исполнитель задачи."), code="forbidden", status=403)
     if file is None and text is None:
         raise TaskResultRequired(_("Приложите файл или впишите текст результата."))
     if file is not None:
@@ -164,9 +163,10 @@ def task_result_attach(*, task: PreparationTask, by, file=None, text: str | None
 
 def _refuse_unless_with_the_assignee(task: PreparationTask) -> None:
     if task.state not in (TaskState.ASSIGNED, TaskState.IN_PROGRESS):
-        raise TaskTransitionNotAvailable(
+        raise TaskError(
             _("Результат можно изменить, пока задача не сдана (сейчас: «%(state)s»).")
-            % {"state": TaskState(task.state).label}
+            % {"state": TaskState(task.state).label},
+            code="invalid_state", status=409,
         )
 
 

@@ -102,6 +102,13 @@ def adopt(obj, created) -> None:
     obj._state.db = created._state.db
 
 
+def update_through(obj, fields, *, allowed, update) -> None:
+    """Call ``update(**values)`` with ``obj``'s changed ``fields`` among ``allowed``, if any."""
+    values = changed_values(obj, fields, allowed)
+    if values:
+        update(**values)
+
+
 def formset_save_through(formset, *, allowed, delete, update, create) -> None:
     """Save an inline formset through the services: ``delete(obj)``, ``update(obj, values)`` with
     the changed values among ``allowed``, ``create(obj)`` for new rows."""
@@ -109,9 +116,7 @@ def formset_save_through(formset, *, allowed, delete, update, create) -> None:
     for obj in formset.deleted_objects:
         delete(obj)
     for obj, fields in formset.changed_objects:
-        values = changed_values(obj, fields, allowed)
-        if values:
-            update(obj, values)
+        update_through(obj, fields, allowed=allowed, update=lambda obj=obj, **values: update(obj, values))
     for obj in formset.new_objects:
         create(obj)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
@@ -18,11 +20,11 @@ from .common import (
     DomainErrorsAsMessagesMixin,
     StaffEditsWhileEditableMixin,
     adopt,
-    changed_values,
     is_editor,
     item_create_from,
     item_editable,
     object_id_of,
+    update_through,
 )
 
 # --- Agenda items -----------------------------------------------------------------------------
@@ -152,10 +154,8 @@ class AgendaItemAdmin(
 
     def save_model(self, request, obj, form, change):
         if change:
-            values = changed_values(obj, form.changed_data, edit_services.ITEM_FIELDS)
-            if values:
-                edit_services.item_update(item=obj, by=request.user, **values)
-            return
+            update = partial(edit_services.item_update, item=obj, by=request.user)
+            return update_through(obj, form.changed_data, allowed=edit_services.ITEM_FIELDS, update=update)
         created = item_create_from(obj, by=request.user)
         adopt(obj, created)
         obj.plan, obj.is_amendment = created.plan, created.is_amendment

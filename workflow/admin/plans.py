@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
@@ -22,6 +24,7 @@ from .common import (
     item_create_from,
     object_id_of,
     plan_editable,
+    update_through,
 )
 
 # --- Inlines of the plan --------------------------------------------------------------------
@@ -148,10 +151,8 @@ class PlanAdmin(StaffEditsWhileEditableMixin, DomainErrorsAsMessagesMixin, Trans
 
     def save_model(self, request, obj, form, change):
         if change:
-            values = changed_values(obj, form.changed_data, edit_services.PLAN_FIELDS)
-            if values:
-                edit_services.plan_update(plan=obj, by=request.user, **values)
-            return
+            update = partial(edit_services.plan_update, plan=obj, by=request.user)
+            return update_through(obj, form.changed_data, allowed=edit_services.PLAN_FIELDS, update=update)
         values = changed_values(obj, form.fields, edit_services.PLAN_FIELDS - {"year", "title"})
         adopt(obj, edit_services.plan_create(by=request.user, year=obj.year, title=obj.title, **values))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
@@ -15,9 +17,9 @@ from ..models import AgendaItem, Session, SessionEvent
 from ..months import month_label
 from .common import (
     DomainErrorsAsMessagesMixin,
-    changed_values,
     is_editor,
     plan_editable,
+    update_through,
 )
 
 # --- Sessions ---------------------------------------------------------------------------------
@@ -141,9 +143,8 @@ class SessionAdmin(DomainErrorsAsMessagesMixin, TransitionAdminMixin, admin.Mode
         )
 
     def save_model(self, request, obj, form, change):
-        values = changed_values(obj, form.changed_data, edit_services.SESSION_FIELDS)
-        if values:
-            edit_services.session_update(session=obj, by=request.user, **values)
+        update = partial(edit_services.session_update, session=obj, by=request.user)
+        update_through(obj, form.changed_data, allowed=edit_services.SESSION_FIELDS, update=update)
 
     def delete_model(self, request, obj):
         edit_services.session_delete(session=obj, by=request.user)
