@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ResponsibleGroup, Role, User
 from workflow.models import AgendaItem, Plan, Project, Responsibility, Session, project_key
-from workflow.months import month_label
 
 from .docx_import import parse_plan_docx
 from .exceptions import PlanImportError
@@ -71,9 +70,29 @@ def person_for_short_name(*, short_name: str) -> tuple[User, bool]:
     return user, True
 
 
+def _responsibles_get(parsed: list, stats: dict) -> list:
+    """Users and groups for parsed responsibles; a position written before a person's name
+    becomes their position if they have none yet."""
+    found: list = []
+    for responsible in parsed:
+        if responsible.is_person:
+            person, created = person_for_short_name(short_name=responsible.name)
+            stats["people"] += created
+            if responsible.position and not person.position:
+                person.position = responsible.position[:255]
+                person.save(update_fields=["position"])
+            found.append(person)
+        else:
+            group, created = ResponsibleGroup.objects.get_or_create(name=responsible.name)
+            stats["groups"] += created
+            found.append(group)
+    return found
+
+
 def _items_create(*, plan: Plan, session: Session, items: list[ParsedItem], parent: AgendaItem | None,
                   responsibles: list, stats: dict) -> None:
     for order, parsed in enumerate(items):
+        own = _responsibles_get(parsed.responsibles, stats) if parsed.responsibles else responsibles
         project = None
         if parsed.project_name:
             project = Project.objects.filter(key=project_key(parsed.project_name)).first()
@@ -88,10 +107,10 @@ def _items_create(*, plan: Plan, session: Session, items: list[ParsedItem], pare
         Responsibility.objects.bulk_create(
             Responsibility(item=item, order=position, person=who if isinstance(who, User) else None,
                            group=who if isinstance(who, ResponsibleGroup) else None)
-            for position, who in enumerate(responsibles)
+            for position, who in enumerate(own)
         )
         _items_create(plan=plan, session=session, items=parsed.children, parent=item,
-                      responsibles=responsibles, stats=stats)
+                      responsibles=own, stats=stats)
 
 
 def _summary(parsed: ParsedPlan, stats: dict) -> list[str]:
@@ -110,11 +129,11 @@ def _summary(parsed: ParsedPlan, stats: dict) -> list[str]:
             walk(item.children, depth + 1)
 
     for session in parsed.sessions:
-        who = "; ".join(r.name for r in session.responsibles)
+        who = "; ".join(r.name for r in session.all_responsibles)
         lines.append(
             _("Заседание %(number)s (в документе «%(source)s»), %(month)s, ответственные: %(who)s")
             % {"number": session.number, "source": session.source_number,
-               "month": month_label(session.planned_month), "who": who}
+               "month": session.period.label, "who": who}
         )
         walk(session.items, 1)
     lines.append(
@@ -149,20 +168,12 @@ def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str
                 source_name=source_name[:255], source_sha256=source_sha256,
             )
             for parsed_session in parsed.sessions:
-                session = Session.objects.create(
-                    plan=plan, number=parsed_session.number, source_number=parsed_session.source_number,
-                    planned_month=parsed_session.planned_month,
-                )
-                responsibles: list = []
-                for responsible in parsed_session.responsibles:
-                    if responsible.is_person:
-                        person, created = person_for_short_name(short_name=responsible.name)
-                        stats["people"] += created
-                        responsibles.append(person)
-                    else:
-                        group, created = ResponsibleGroup.objects.get_or_create(name=responsible.name)
-                        stats["groups"] += created
-                        responsibles.append(group)
+                session = Session(plan=plan, number=parsed_session.number,
+                                  source_number=parsed_session.source_number)
+                period = parsed_session.period
+                session.set_period(start=period.start, end=period.end, label=period.label[:100])
+                session.save()
+                responsibles = _responsibles_get(parsed_session.responsibles, stats)
                 _items_create(plan=plan, session=session, items=parsed_session.items, parent=None,
                               responsibles=responsibles, stats=stats)
             result.summary = _summary(parsed, stats)

@@ -19,6 +19,19 @@ from django.utils.translation import gettext as _
 
 from accounts.models import normalize_short_name
 
+from .due_period import DuePeriod
+
+# A signature's date line: «"15" февраля 2023 г.», ««___» ________ 2025 г.», a bare «________».
+DATE_LINE = re.compile(
+    r"^[«\"“]*\s*[\d_]{1,3}\s*[»\"”]*\s+(?:[а-яё]+|_+)\s+(?:20\d\d|20__)\s*(?:г\.?|года)?$|^_+$", re.IGNORECASE
+)
+_ACTING = re.compile(r"^\s*(?:и\.\s?о\.|исполняющ\w* обязанности|врио)", re.IGNORECASE)
+
+
+def is_acting(position: str) -> bool:
+    """«И.о. руководителя …», «исполняющий обязанности …», «врио …»."""
+    return bool(_ACTING.match(position))
+
 
 class PlanFormatError(ValueError):
     """A problem in a plan document. ``line`` is 1-based (0 when it concerns the whole file).
@@ -49,6 +62,7 @@ class PlanFormatErrors(ValueError):
 class ParsedResponsible:
     kind: str  # "person" or "group"
     name: str  # a person's normalized short name («Сергеева О.А.») or the group's name
+    position: str = ""  # a person's position written before the name («и.о. начальника отдела …»)
 
     @property
     def is_person(self) -> bool:
@@ -63,16 +77,32 @@ class ParsedItem:
     project_name: str | None = None
     project_kind: str | None = None
     needs_preparation: bool = True
+    # A sub-numbered row («1.1») with a responsible cell of its own: the session's otherwise.
+    responsibles: list[ParsedResponsible] | None = None
 
 
 @dataclass
 class ParsedSession:
     number: int
     source_number: str
-    planned_month: datetime.date
+    period: DuePeriod
     items: list[ParsedItem]
     responsibles: list[ParsedResponsible]
     line: int = 0
+
+    @property
+    def planned_month(self) -> datetime.date | None:
+        return self.period.planned_month
+
+    @property
+    def all_responsibles(self) -> list[ParsedResponsible]:
+        """The session's responsibles, then those of its sub-numbered rows, each once."""
+        result = list(self.responsibles)
+        for item in self.items:
+            for responsible in item.responsibles or ():
+                if all((r.kind, r.name) != (responsible.kind, responsible.name) for r in result):
+                    result.append(responsible)
+        return result
 
 
 @dataclass
@@ -80,6 +110,11 @@ class Signatory:
     position: str  # «руководитель департамента образования, координатор проектного управления»
     name: str  # normalized short name: «Лебедева Л.М.»
     display_name: str  # as the document writes it: «Л.М.Лебедева»
+
+    @property
+    def acting(self) -> bool:
+        """Signs as acting head («И.о. руководителя …»): the position says so, as written."""
+        return is_acting(self.position)
 
     @classmethod
     def named(cls, *, position: str, name: str) -> Signatory:
@@ -108,6 +143,15 @@ class ParsedPlan:
             yield from walk(session, session.items, None)
 
 
+def numbering_warnings(sessions: list[ParsedSession]) -> list[str]:
+    """The document's numbers repeated or skipped: they are replaced by 1…n (say so)."""
+    numbers = [re.match(r"\s*(\d+)", s.source_number) for s in sessions]
+    if [int(m.group(1)) if m else None for m in numbers] == [s.number for s in sessions]:
+        return []
+    return [_("номера заседаний в документе (%(numbers)s) заменены на 1–%(last)s")
+            % {"numbers": ", ".join(s.source_number.rstrip(".") for s in sessions), "last": len(sessions)}]
+
+
 # --- Persons and groups in an «Ответственный» cell ---------------------------------------
 
 _UP = "А-ЯЁ"
@@ -121,6 +165,15 @@ PERSON = re.compile(
     rf"|(?P<if>{_INITIALS}\s?{_SURNAME})"  # О.А.Сергеева / О.А. Сергеева
 )
 _JOINERS = re.compile(r"^(?:и|,|;|\s)+$")
+# A position, not a group, when it opens the text right before a name: singular office words
+# («начальник», «руководитель», «и.о. …»), where a group is plural («Руководители портфелей»).
+_POSITION_START = re.compile(
+    r"^(?:и\.\s?о\.|исполняющ\w* обязанности|врио|(?:перв\w+\s+)?заместител[ья]|начальник[а]?|"
+    r"руководител[ья]\b(?!\s+(?:управленческих|проектов|школ|ОУ|МОУ))|директор[а]?|заведующ\w+|"
+    r"(?:главн\w+|ведущ\w+)\s+специалист\w*|специалист\w*|консультант\w*|методист\w*|председател[ья]|"
+    r"советник\w*|секретар[ья])\b",
+    re.IGNORECASE,
+)
 
 
 def person_short_name(text: str) -> str:
@@ -150,18 +203,28 @@ def parse_responsibles(cell: str) -> list[ParsedResponsible]:
             seen.add((kind, name))
             result.append(ParsedResponsible(kind, name))
 
-    def add_groups(text: str) -> None:
-        for chunk in re.split(rf"[;,]|\s+и\s+(?=[{_UP}])", text):
-            chunk = chunk.strip(" .,;")
-            if chunk and not _JOINERS.match(chunk):
-                add("group", chunk[0].upper() + chunk[1:])
+    def chunks(text: str) -> list[str]:
+        found = (chunk.strip(" .,;") for chunk in re.split(rf"[;,]|\s+и\s+(?=[{_UP}])", text))
+        return [chunk for chunk in found if chunk and not _JOINERS.match(chunk)]
+
+    def add_groups(texts: list[str]) -> None:
+        for chunk in texts:
+            add("group", chunk[0].upper() + chunk[1:])
 
     position = 0
     for match in PERSON.finditer(cell):
-        add_groups(cell[position : match.start()])
+        before = chunks(cell[position : match.start()])
+        own_position = ""
+        # «и.о. начальника отдела … Кузнецов П.Н.»: the text right before the name (no separator
+        # between) that opens with a position word is that person's position.
+        if before and _POSITION_START.match(before[-1]) and not re.search(r"[;,]\s*$", cell[position : match.start()]):
+            own_position = before.pop()
+        add_groups(before)
         add("person", person_short_name(match.group(0)))
+        if own_position:
+            result[-1].position = own_position
         position = match.end()
-    add_groups(cell[position:])
+    add_groups(chunks(cell[position:]))
     return result
 
 
@@ -311,6 +374,7 @@ class SessionTable:
         self._rows = 0
         self._items = 0
         self._first_line: dict[Hashable, int] = {}
+        self._by_key: dict[Hashable, int] = {}
 
     def row(self, line: int) -> None:
         """A row that should hold a session, counted before it is parsed."""
@@ -325,31 +389,54 @@ class SessionTable:
         """The texts of a row's cells other than the topics (those ``add`` checks one by one)."""
         self._check_texts(line, texts)
 
-    def add(self, *, line: int, number_key: Hashable, source_number: str, planned_month: datetime.date,
+    def add(self, *, line: int, number_key: Hashable, source_number: str, period: DuePeriod,
             items: list[ParsedItem], responsibles: list[ParsedResponsible]) -> int | None:
         """Append the session of ``line``; the line where ``number_key`` first stood if the
         document repeats a session number (the caller words that warning), else None."""
         count = _item_count(items)
-        if count > self.limits.items_per_session:
+        self._count_items(line, count)
+        self._check_texts(line, _item_texts(items))
+        annotate_items(items)
+        first_line = self._first_line.setdefault(number_key, line)
+        self._by_key[number_key] = len(self.sessions)
+        self.sessions.append(ParsedSession(
+            number=len(self.sessions) + 1, source_number=source_number, period=period,
+            items=items, responsibles=responsibles, line=line,
+        ))
+        return first_line if first_line != line else None
+
+    def extend(self, *, line: int, number_key: Hashable, items: list[ParsedItem],
+               responsibles: list[ParsedResponsible]) -> ParsedSession | None:
+        """A sub-numbered row («1.1») adds its topics to the session numbered ``number_key`` (the
+        last one so numbered), with its own responsibles when it names any; None if no such session."""
+        index = self._by_key.get(number_key)
+        if index is None:
+            return None
+        session = self.sessions[index]
+        self._count_items(line, _item_count(items) + _item_count(session.items), added=_item_count(items))
+        self._check_texts(line, _item_texts(items))
+        annotate_items(items)
+        for item in items:
+            if responsibles and [(r.kind, r.name) for r in responsibles] != [
+                (r.kind, r.name) for r in session.responsibles
+            ]:
+                item.responsibles = responsibles
+        session.items.extend(items)
+        return session
+
+    def _count_items(self, line: int, session_count: int, added: int | None = None) -> None:
+        if session_count > self.limits.items_per_session:
             raise self._row_error(
                 line, _("у заседания больше %(limit)s тем — это предел для загрузки")
                 % {"limit": self.limits.items_per_session},
                 code="too_many_items",
             )
-        self._items += count
+        self._items += session_count if added is None else added
         if self._items > self.limits.items:
             raise self._row_error(
                 line, _("в плане больше %(limit)s тем — это предел для загрузки") % {"limit": self.limits.items},
                 code="too_many_items",
             )
-        self._check_texts(line, _item_texts(items))
-        annotate_items(items)
-        first_line = self._first_line.setdefault(number_key, line)
-        self.sessions.append(ParsedSession(
-            number=len(self.sessions) + 1, source_number=source_number, planned_month=planned_month,
-            items=items, responsibles=responsibles, line=line,
-        ))
-        return first_line if first_line != line else None
 
     def _check_texts(self, line: int, texts) -> None:
         limit = self.limits.text_chars
