@@ -90,4 +90,9 @@ def session_title(session) -> str:
 
     if session.starts_at:
         return gettext("Заседание %(date)s") % {"date": f"{timezone.localtime(session.starts_at):%d.%m.%Y}"}
-    return gettext("Заседание в %(period)s") % {"period": period_in(session.period_start, session.period_end)}
+    start, end = session.period_start, session.period_end
+    if start is None and session.planned_month is not None:  # not saved yet (an admin form)
+        start, end = session.planned_month.replace(day=1), month_end(session.planned_month)
+    if start is None or end is None:
+        return gettext("Заседание № %(number)s") % {"number": session.number}
+    return gettext("Заседание в %(period)s") % {"period": period_in(start, end)}
