@@ -106,11 +106,3 @@ def parse_due_period(text: str, *, plan_year: int = 0) -> tuple[DuePeriod, list[
     raise MonthError(_("ожидался срок вида %(forms)s, а не «%(value)s»") % {"forms": expected_forms(plan_year),
                                                                              "value": label})
 
-
-def parse_due_month(text: str) -> datetime.date:
-    """«Апрель 2023г.» -> date(2023, 4, 1): a one-month period with its year. Raises MonthError."""
-    period, _warnings = parse_due_period(text)
-    if period.planned_month is None:
-        raise MonthError(_("ожидался один месяц с годом, например «Февраль 2023 г.», а не «%(value)s»")
-                         % {"value": text.strip()})
-    return period.planned_month

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.models import normalize_short_name
+from workflow.models import ACTING_POSITION
 
 from .due_period import DuePeriod
 
@@ -25,12 +26,11 @@ from .due_period import DuePeriod
 DATE_LINE = re.compile(
     r"^[«\"“]*\s*[\d_]{1,3}\s*[»\"”]*\s+(?:[а-яё]+|_+)\s+(?:20\d\d|20__)\s*(?:г\.?|года)?$|^_+$", re.IGNORECASE
 )
-_ACTING = re.compile(r"^\s*(?:и\.\s?о\.|исполняющ\w* обязанности|врио)", re.IGNORECASE)
 
 
 def is_acting(position: str) -> bool:
-    """«И.о. руководителя …», «исполняющий обязанности …», «врио …»."""
-    return bool(_ACTING.match(position))
+    """«И.о. руководителя …», «исполняющий обязанности …», «врио …» (as ``Plan.approver_acting``)."""
+    return bool(ACTING_POSITION.match(position))
 
 
 class PlanFormatError(ValueError):

@@ -18,6 +18,9 @@ from lifecycle.models import AppendOnlyModel, AppendOnlyQuerySet
 
 from .lifecycles import AGENDA_ITEM, PLAN, SESSION, SessionState
 
+# «И.о. руководителя …», «исполняющий обязанности …», «врио …» (documents.plan_format.is_acting).
+ACTING_POSITION = re.compile(r"^\s*(?:и\.\s?о\.|исполняющ\w* обязанности|врио)", re.IGNORECASE)
+
 
 class Plan(ApprovalLifecycle):
     """План заседаний: one per office and year."""
@@ -48,6 +51,15 @@ class Plan(ApprovalLifecycle):
     @property
     def is_editable(self) -> bool:
         return self.state == ApprovalState.DRAFT
+
+    @property
+    def approver_acting(self) -> bool:
+        """The approving signatory signs as acting head: the position, as written, says so."""
+        return bool(ACTING_POSITION.match(self.approver_position))
+
+    @property
+    def agreer_acting(self) -> bool:
+        return bool(ACTING_POSITION.match(self.agreer_position))
 
     @property
     def accepts_new_items(self) -> bool:
