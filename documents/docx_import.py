@@ -130,7 +130,7 @@ def _signatory(lines: list[str]) -> Signatory | None:
 
 def _parse_preamble(lines: list[str]) -> tuple[Signatory | None, Signatory | None, str, int | None]:
     """(approver, agreer, title, year) from the text before the main table."""
-    title_start = next((i for i, line in enumerate(lines) if line.casefold().startswith("план")), None)
+    title_start = next((i for i, line in enumerate(lines) if line.lstrip("*").casefold().startswith("план")), None)
     head = lines if title_start is None else lines[:title_start]
     title_lines = [] if title_start is None else lines[title_start:]
 

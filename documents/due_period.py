@@ -59,10 +59,11 @@ def _normal(text: str) -> str:
     return re.sub(r"\s*[–—−-]\s*", "-", text).strip(" .;,")
 
 
-def _month(name: str) -> int:
+def _month(name: str, label: str, plan_year: int) -> int:
     number = MONTH_BY_NAME.get(name)
     if number is None:
-        raise MonthError(_("неизвестный месяц «%(month)s»") % {"month": name.capitalize()})
+        raise MonthError(_("неизвестный месяц «%(month)s»: ожидался срок вида %(forms)s, а не «%(value)s»")
+                         % {"month": name.capitalize(), "forms": expected_forms(plan_year), "value": label})
     return number
 
 
@@ -80,12 +81,18 @@ def parse_due_period(text: str, *, plan_year: int = 0) -> tuple[DuePeriod, list[
     label = " ".join(text.replace("\u00a0", " ").split())
     normal = _normal(label)
     warnings: list[str] = []
+    if _REPEATING.match(normal) and plan_year:
+        warnings.append(
+            _("срок «%(value)s» — не одно заседание, а повторение; записано как «в течение года», "
+              "при необходимости разделите заседание на несколько") % {"value": label}
+        )
+        return DuePeriod(datetime.date(plan_year, 1, 1), datetime.date(plan_year, 12, 31), label), warnings
     if match := _MONTH.match(normal):
-        month = _month(match["m1"])
+        month = _month(match["m1"], label, plan_year)
         start = datetime.date(_year(match, plan_year, label), month, 1)
         return DuePeriod(start, month_end(start), label), warnings
     if match := _RANGE.match(normal):
-        first, last = _month(match["m1"]), _month(match["m2"])
+        first, last = _month(match["m1"], label, plan_year), _month(match["m2"], label, plan_year)
         year = _year(match, plan_year, label)
         if last < first:
             raise MonthError(_("в сроке «%(value)s» месяцы идут в обратном порядке") % {"value": label})
@@ -97,12 +104,6 @@ def parse_due_period(text: str, *, plan_year: int = 0) -> tuple[DuePeriod, list[
     if match := _WHOLE_YEAR.match(normal):
         year = _year(match, plan_year, label)
         return DuePeriod(datetime.date(year, 1, 1), datetime.date(year, 12, 31), label), warnings
-    if _REPEATING.match(normal) and plan_year:
-        warnings.append(
-            _("срок «%(value)s» — не одно заседание, а повторение; записано как «в течение года», "
-              "при необходимости разделите заседание на несколько") % {"value": label}
-        )
-        return DuePeriod(datetime.date(plan_year, 1, 1), datetime.date(plan_year, 12, 31), label), warnings
     raise MonthError(_("ожидался срок вида %(forms)s, а не «%(value)s»") % {"forms": expected_forms(plan_year),
                                                                              "value": label})
 

@@ -128,9 +128,10 @@ def parse_topic_cell(cell: str, line: int) -> list[ParsedItem]:
     return root
 
 
-def _split_rows(lines: list[str], start: int, columns: int, warnings: list[str]) -> list[tuple[int, list[str]]]:
+def _split_rows(lines: list[str], start: int, topic_column: int, warnings: list[str]) -> list[tuple[int, list[str]]]:
     """Table rows from ``start`` on, as (line number, cells). A line that does not open a row
-    continues the row above: Word wrapped a cell onto the next physical line."""
+    continues the row above: Word broke a cell onto the next physical line (said in a warning
+    unless it is the topic cell, whose lists the export writes over several lines)."""
     rows: list[tuple[int, list[str]]] = []
     for index in range(start, len(lines)):
         text = lines[index]
@@ -140,7 +141,7 @@ def _split_rows(lines: list[str], start: int, columns: int, warnings: list[str])
         if rows and not _ROW_START.match(text):
             row_line, cells = rows[-1]
             pieces = text.split("\t")
-            if len(cells) >= columns and len(pieces) == 1:
+            if len(cells) - 1 != topic_column:
                 warnings.append(_("строка %(line)s: продолжение строки %(row)s присоединено к ней")
                                 % {"line": number, "row": row_line})
             cells[-1] = f"{cells[-1]} {pieces[0]}"
@@ -321,7 +322,7 @@ def parse_plan_text(text: str) -> ParsedPlan:
         year = int(year_match.group(1))
 
     table = SessionTable()
-    rows = _split_rows(lines, header_index + 1, len(header_cells), warnings)
+    rows = _split_rows(lines, header_index + 1, columns.get("topic", 1), warnings)
     if not rows:
         errors.append(PlanFormatError(header_index + 1, _("в таблице нет ни одной строки с заседанием")))
     if len(columns) == len(COLUMNS):
