@@ -30,7 +30,6 @@ from .docx_archive import docx_open
 from .due_period import MonthError, parse_due_period
 from .plan_format import (
     DATE_LINE,
-    PERSON,
     ParsedItem,
     ParsedPlan,
     ParsedResponsible,
@@ -40,8 +39,8 @@ from .plan_format import (
     SessionTable,
     Signatory,
     numbering_warnings,
-    parse_responsibles,
 )
+from .responsibles import PERSON, parse_responsibles
 from .text_import import parse_topic_cell
 
 _TOP_MARKERS = "•●▪■·◦○*"

@@ -2,9 +2,10 @@
 
 The text export (``documents.text_import``) and the Word document (``documents.docx_import``)
 both parse into a ``ParsedPlan``; ``documents.importing.plan_import`` writes one to the
-database. The helpers here (responsible persons, project names, «Разное») are the office's
-writing conventions, and ``SessionTable`` takes the sessions off either format's table,
-within the import limits; they are shared by every format.
+database. The helpers here (project names, «Разное») are the office's writing conventions
+(persons and groups: ``documents.responsibles``; the «Срок» column: ``documents.due_period``),
+and ``SessionTable`` takes the sessions off either format's table, within the import limits;
+they are shared by every format.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from accounts.models import normalize_short_name
 from workflow.models import ACTING_POSITION
 
 from .due_period import DuePeriod
@@ -119,6 +119,8 @@ class Signatory:
     @classmethod
     def named(cls, *, position: str, name: str) -> Signatory:
         """The signatory whose name the document writes as ``name`` (any form PERSON matches)."""
+        from .responsibles import person_short_name
+
         return cls(position=position, name=person_short_name(name), display_name=" ".join(name.split()))
 
 
@@ -150,82 +152,6 @@ def numbering_warnings(sessions: list[ParsedSession]) -> list[str]:
         return []
     return [_("номера заседаний в документе (%(numbers)s) заменены на 1–%(last)s")
             % {"numbers": ", ".join(s.source_number.rstrip(".") for s in sessions), "last": len(sessions)}]
-
-
-# --- Persons and groups in an «Ответственный» cell ---------------------------------------
-
-_UP = "А-ЯЁ"
-_LOW = "а-яё"
-_SURNAME = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?"
-_INITIALS = rf"[{_UP}]\.\s?[{_UP}]\.?"
-_PATRONYMIC = rf"[{_UP}][{_LOW}]+(?:вна|вич|чна|ична|ич|оглы|кызы)"
-PERSON = re.compile(
-    rf"(?P<full>{_SURNAME}\s+[{_UP}][{_LOW}]+\s+{_PATRONYMIC})"  # Сергеева Ольга Александровна
-    rf"|(?P<sf>{_SURNAME}\s+{_INITIALS})"  # Сергеева О.А.
-    rf"|(?P<if>{_INITIALS}\s?{_SURNAME})"  # О.А.Сергеева / О.А. Сергеева
-)
-_JOINERS = re.compile(r"^(?:и|,|;|\s)+$")
-# A position, not a group, when it opens the text right before a name: singular office words
-# («начальник», «руководитель», «и.о. …»), where a group is plural («Руководители портфелей»).
-_POSITION_START = re.compile(
-    r"^(?:и\.\s?о\.|исполняющ\w* обязанности|врио|(?:перв\w+\s+)?заместител[ья]|начальник[а]?|"
-    r"руководител[ья]\b(?!\s+(?:управленческих|проектов|школ|ОУ|МОУ))|директор[а]?|заведующ\w+|"
-    r"(?:главн\w+|ведущ\w+)\s+специалист\w*|специалист\w*|консультант\w*|методист\w*|председател[ья]|"
-    r"советник\w*|секретар[ья])(?![а-яё])",
-    re.IGNORECASE,
-)
-
-
-def person_short_name(text: str) -> str:
-    """Any of the forms PERSON matches, as «Фамилия И.О.»."""
-    text = " ".join(text.split())
-    parts = text.split(" ")
-    if len(parts) == 3 and not parts[1].endswith("."):
-        surname, name, patronymic = parts
-        return f"{surname} {name[0]}.{patronymic[0]}."
-    return normalize_short_name(text)
-
-
-def parse_responsibles(cell: str) -> list[ParsedResponsible]:
-    """Split an «Ответственный» cell into persons and groups, in document order.
-
-    Persons are recognised by their name forms; whatever text stands between them is a
-    group. Commas, semicolons, «и» and line breaks separate, but none is needed: the seed's
-    «Руководители управленческих портфелей департамента образования Сергеева О.А.» is one
-    group and one person.
-    """
-    cell = " ".join(cell.replace("\u00a0", " ").split())
-    result: list[ParsedResponsible] = []
-    seen: set[tuple[str, str]] = set()
-
-    def add(kind: str, name: str) -> None:
-        if (kind, name) not in seen:
-            seen.add((kind, name))
-            result.append(ParsedResponsible(kind, name))
-
-    def chunks(text: str) -> list[str]:
-        found = (chunk.strip(" .,;") for chunk in re.split(rf"[;,]|\s+и\s+(?=[{_UP}])", text))
-        return [chunk for chunk in found if chunk and not _JOINERS.match(chunk)]
-
-    def add_groups(texts: list[str]) -> None:
-        for chunk in texts:
-            add("group", chunk[0].upper() + chunk[1:])
-
-    position = 0
-    for match in PERSON.finditer(cell):
-        before = chunks(cell[position : match.start()])
-        own_position = ""
-        # «и.о. начальника отдела … Кузнецов П.Н.»: the text right before the name (no separator
-        # between) that opens with a position word is that person's position.
-        if before and _POSITION_START.match(before[-1]) and not re.search(r"[;,]\s*$", cell[position : match.start()]):
-            own_position = before.pop()
-        add_groups(before)
-        add("person", person_short_name(match.group(0)))
-        if own_position:
-            result[-1].position = own_position
-        position = match.end()
-    add_groups(chunks(cell[position:]))
-    return result
 
 
 # --- Projects named in a topic ----------------------------------------------------------

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from .due_period import MonthError, parse_due_period
 from .plan_format import (
     DATE_LINE,
-    PERSON,
     ParsedItem,
     ParsedPlan,
     PlanFormatError,
@@ -28,8 +27,8 @@ from .plan_format import (
     SessionTable,
     Signatory,
     numbering_warnings,
-    parse_responsibles,
 )
+from .responsibles import PERSON, parse_responsibles
 
 COLUMNS = ("№ п/п", "Тема заседаний", "Срок", "Ответственный")
 _EXPECTED_HEADER = "\t".join(COLUMNS)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from documents.plan_format import PlanFormatErrors, parse_responsibles, recognise_project, strip_outer_quotes
+from documents.plan_format import PlanFormatErrors, recognise_project, strip_outer_quotes
+from documents.responsibles import parse_responsibles
 from documents.text_import import parse_plan_text, parse_topic_cell
 
 SEED = (Path(__file__).resolve().parents[2] / "documents" / "fixtures" / "plan-2023.txt").read_text(encoding="utf-8")
