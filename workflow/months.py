@@ -95,4 +95,5 @@ def session_title(session) -> str:
         start, end = session.planned_month.replace(day=1), month_end(session.planned_month)
     if start is None or end is None:
         return gettext("Заседание № %(number)s") % {"number": session.number}
-    return gettext("Заседание в %(period)s") % {"period": period_in(start, end)}
+    period = period_in(start, end)
+    return gettext("Заседание %(period)s") % {"period": ("во " if period.startswith("II ") else "в ") + period}
