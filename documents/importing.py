@@ -18,11 +18,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import ResponsibleGroup, Role, User
+from workflow.edit_services import MAX_SESSION_NUMBER
 from workflow.models import AgendaItem, Plan, Project, Responsibility, Session, project_key
 
 from .docx_import import parse_plan_docx
 from .exceptions import PlanImportError
-from .plan_format import ParsedItem, ParsedPlan, PlanFormatError, PlanFormatErrors
+from .plan_format import ParsedItem, ParsedPlan, PlanFormatError, PlanFormatErrors, numbering_warnings
 from .text_import import parse_plan_text
 
 
@@ -143,20 +144,41 @@ def _summary(parsed: ParsedPlan, stats: dict) -> list[str]:
     return lines
 
 
+def _document_numbers(parsed: ParsedPlan) -> list[int]:
+    """The document's own session numbers, when they can number the sessions (none repeats)."""
+    numbers = [int(m.group(1)) if (m := re.match(r"\s*(\d+)", s.source_number)) else 0 for s in parsed.sessions]
+    if 0 in numbers or max(numbers, default=0) > MAX_SESSION_NUMBER or len(set(numbers)) != len(numbers):
+        raise PlanImportError(
+            _("Номера заседаний в документе (%(numbers)s) повторяются: оставить нумерацию документа нельзя, "
+              "загрузите план с нумерацией по порядку.")
+            % {"numbers": ", ".join(s.source_number.rstrip(".") for s in parsed.sessions)},
+            code="numbering_conflict", status=400,
+        )
+    return numbers
+
+
 def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str = "",
-                dry_run: bool = False) -> ImportResult:
+                dry_run: bool = False, numbering: str = "sequential") -> ImportResult:
     """Write a parsed plan as a new draft, in one transaction; a repeated import changes nothing.
 
     A plan of the same office and year already there: the same source is a no-op
     (``created=False``), a different one is an error (the existing plan is never overwritten).
-    ``dry_run`` does everything, reports it, and rolls it back.
+    ``dry_run`` does everything, reports it, and rolls it back. ``numbering``: "sequential"
+    numbers the sessions 1…n in document order; "document" keeps the document's own numbers
+    (refused when they repeat), and then they name the sessions everywhere.
     """
     office = settings.PROJECT_OFFICE_NAME
     existing = Plan.objects.filter(office=office, year=parsed.year).first()
     if existing:
         return _import_over_existing(existing, year=parsed.year, source_sha256=source_sha256)
+    numbers = [s.number for s in parsed.sessions]
+    warnings = list(parsed.warnings)
+    if numbering == "document":
+        numbers = _document_numbers(parsed)
+        renumbered = numbering_warnings(parsed.sessions)  # not renumbered after all
+        warnings = [warning for warning in warnings if warning not in renumbered]
     stats = {"items": 0, "projects": 0, "people": 0, "groups": 0}
-    result = ImportResult(plan=None, created=not dry_run, warnings=list(parsed.warnings))
+    result = ImportResult(plan=None, created=not dry_run, warnings=warnings)
     try:
         with transaction.atomic():
             plan = Plan.objects.create(
@@ -167,8 +189,8 @@ def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str
                 agreer_name=parsed.agreer.display_name if parsed.agreer else "",
                 source_name=source_name[:255], source_sha256=source_sha256,
             )
-            for parsed_session in parsed.sessions:
-                session = Session(plan=plan, number=parsed_session.number,
+            for parsed_session, number in zip(parsed.sessions, numbers, strict=True):
+                session = Session(plan=plan, number=number,
                                   source_number=parsed_session.source_number)
                 period = parsed_session.period
                 session.set_period(start=period.start, end=period.end, label=period.label[:100])
@@ -230,7 +252,8 @@ def plan_import_size_check(*, size: int) -> None:
         )
 
 
-def plan_import_file(*, content: bytes, filename: str, dry_run: bool = False) -> ImportResult:
+def plan_import_file(*, content: bytes, filename: str, dry_run: bool = False,
+                     numbering: str = "sequential") -> ImportResult:
     """Import a plan document (.docx or the text export); errors list every problem by line."""
     plan_import_size_check(size=len(content))
     try:
@@ -248,5 +271,5 @@ def plan_import_file(*, content: bytes, filename: str, dry_run: bool = False) ->
         ) from exc
     return plan_import(
         parsed=parsed, source_name=Path(filename).name, source_sha256=hashlib.sha256(content).hexdigest(),
-        dry_run=dry_run,
+        dry_run=dry_run, numbering=numbering,
     )

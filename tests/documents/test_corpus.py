@@ -218,3 +218,35 @@ def test_the_command_names_the_file_line_and_the_table_row(db, tmp_path):
         call_command("import_plan", str(path))
     assert f"{path}:9: столбец «Срок»" in str(error.value) and "(строка 3 таблицы, считая шапку)" in str(error.value)
     assert not Plan.objects.exists()
+
+
+# --- Numbering ---------------------------------------------------------------------------------
+
+
+def test_the_secretary_may_keep_the_documents_numbers(personas):
+    name = "plan-2026-deputy.txt"  # numbered 1, 2, 4, 5, 6
+    response = token_client(personas["secretary"]).post(
+        "/api/plans/import/", {"file": SimpleUploadedFile(name, corpus_bytes(name)), "numbering": "document"},
+        format="multipart",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert [s["number"] for s in body["sessions"]] == [1, 2, 4, 5, 6]
+    assert not any("заменены на" in warning for warning in body["warnings"])
+    assert [s["title"] for s in body["sessions"]][:3] == [
+        "Заседание в феврале 2026 г.", "Заседание во II квартале 2026 г.", "Заседание в марте–мае 2026 г."]
+
+
+def test_repeated_document_numbers_cannot_be_kept(personas):
+    name = "plan-2032-numbering.docx"  # numbered 1, 1, 3
+    client = token_client(personas["secretary"])
+    response = client.post(
+        "/api/plans/import/", {"file": SimpleUploadedFile(name, corpus_bytes(name)), "numbering": "document"},
+        format="multipart",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "numbering_conflict"
+    assert "(1, 1, 3) повторяются" in response.json()["detail"]
+    assert not Plan.objects.exists()
+    sequential = client.post("/api/plans/import/", {"file": SimpleUploadedFile(name, corpus_bytes(name))},
+                             format="multipart")
+    assert [s["number"] for s in sequential.json()["sessions"]] == [1, 2, 3]
