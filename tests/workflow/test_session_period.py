@@ -9,7 +9,7 @@ import pytest
 from lifecycle.kernel import fire
 from tests.api.conftest import token_client
 from tests.factories import make_plan
-from workflow.models import Session
+from workflow.models import AgendaItem, Session
 from workflow.months import period_label
 
 D = datetime.date
@@ -104,3 +104,18 @@ def test_a_session_needs_a_month_through_the_api(personas):
     response = token_client(personas["secretary"]).post(
         "/api/sessions/", {"plan": plan.pk, "planned_month": None}, format="json")
     assert response.status_code == 400 and "planned_month" in response.json()["errors"]
+
+
+def test_a_month_or_year_filter_finds_the_sessions_whose_period_holds_it(quarter_session, personas):
+    client = token_client(personas["secretary"])
+
+    def ids(query):
+        return {s["id"] for s in client.get(f"/api/sessions/?{query}").json()["results"]}
+
+    assert quarter_session.pk in ids("month=2025-02") and quarter_session.pk in ids("year=2025")
+    assert quarter_session.pk not in ids("month=2025-04")
+    item = AgendaItem.objects.create(plan=quarter_session.plan, session=quarter_session, text="Итоги квартала")
+    march = {i["id"] for i in client.get("/api/agenda-items/?month=2025-03").json()["results"]}
+    january = {i["id"] for i in client.get("/api/agenda-items/?month=2025-01").json()["results"]}
+    assert item.pk in march and item.pk in january
+    assert item.pk not in {i["id"] for i in client.get("/api/agenda-items/?month=2025-07").json()["results"]}
