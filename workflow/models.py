@@ -133,11 +133,13 @@ class Session(SessionLifecycle):
 
     def _sync_period(self) -> None:
         """A month set in ``planned_month`` (an edit, a postponement) is the period from then on."""
-        from workflow.months import month_end, month_label
+        from workflow.months import month_end, month_label, single_month
 
         if self.planned_month is None:
             if self.period_start is None:
                 raise ValueError("A session needs planned_month or a period (Session.set_period).")
+            if single_month(self.period_start, self.period_end):
+                self.planned_month = self.period_start  # a one-month period always has its month
             return
         month = self.planned_month.replace(day=1)
         self.planned_month = month

@@ -119,3 +119,17 @@ def test_a_month_or_year_filter_finds_the_sessions_whose_period_holds_it(quarter
     january = {i["id"] for i in client.get("/api/agenda-items/?month=2025-01").json()["results"]}
     assert item.pk in march and item.pk in january
     assert item.pk not in {i["id"] for i in client.get("/api/agenda-items/?month=2025-07").json()["results"]}
+
+
+def test_a_one_month_period_keeps_its_month_and_a_new_session_needs_one(db, secretary):
+    from workflow.edit_services import session_create
+    from workflow.exceptions import WorkflowError
+
+    session = make_plan(year=2025).sessions.get()
+    session.planned_month = None
+    session.save()
+    session.refresh_from_db()
+    assert session.planned_month == D(2025, 1, 1)
+    with pytest.raises(WorkflowError) as error:
+        session_create(by=secretary, plan=session.plan, planned_month=None)
+    assert error.value.code == "invalid" and Session.objects.count() == 1
