@@ -278,7 +278,7 @@ def _topic_items(cell, row: int) -> list[ParsedItem]:
 def _position_warnings(responsibles: list[ParsedResponsible], row: int, warnings: list[str]) -> None:
     for responsible in responsibles:
         if responsible.position:
-            warnings.append(_("строка %(row)s таблицы: «%(position)s» прочитано как должность %(name)s, а не как группа")
+            warnings.append(_("строка %(row)s таблицы: «%(position)s» перед именем %(name)s прочитано как должность, а не как группа")
                             % {"row": row, "position": responsible.position, "name": responsible.name})
 
 

@@ -196,7 +196,7 @@ def _read_row(table: SessionTable, line: int, table_row: int, cells: list[str], 
     responsibles = parse_responsibles(_clean(responsible_cell))
     for responsible in responsibles:
         if responsible.position:
-            warnings.append(_("строка %(line)s: «%(position)s» прочитано как должность %(name)s, а не как группа")
+            warnings.append(_("строка %(line)s: «%(position)s» перед именем %(name)s прочитано как должность, а не как группа")
                             % {"line": line, "position": responsible.position, "name": responsible.name})
     sub_match = _SUB_NUMBER.match(number_cell)
     if sub_match:
