@@ -212,7 +212,7 @@ def _read_row(table: SessionTable, line: int, table_row: int, cells: list[str], 
         return
     number_match = _ROW_NUMBER.match(number_cell)
     if not number_match:
-        errors.append(_row_problem(line, table_row, _("ожидался номер заседания вида «1.», а не «%(value)s»")
+        errors.append(_row_problem(line, table_row, _("столбец «№ п/п»: ожидался номер заседания вида «1.», а не «%(value)s»")
                                    % {"value": number_cell.strip()}))
         return
     try:
