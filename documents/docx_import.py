@@ -29,6 +29,7 @@ from docx.text.paragraph import Paragraph
 from .docx_archive import docx_open
 from .due_period import MonthError, parse_due_period
 from .plan_format import (
+    COLUMN_KEYWORDS,
     DATE_LINE,
     ParsedItem,
     ParsedPlan,
@@ -38,6 +39,7 @@ from .plan_format import (
     PlanFormatErrors,
     SessionTable,
     Signatory,
+    column_for,
     numbering_warnings,
 )
 from .responsibles import PERSON, parse_responsibles
@@ -246,7 +248,6 @@ def _responsibles(cell) -> list[ParsedResponsible]:
     return result
 
 
-_KEYWORDS = (("number", "№"), ("topic", "тема"), ("due", "срок"), ("responsible", "ответствен"))
 _HTML = re.compile(r"<\s*/?\s*(?:ul|ol|li|p)\b[^>]*>", re.IGNORECASE)
 
 
@@ -260,7 +261,7 @@ def _header_columns(table: Table) -> tuple[dict[str, int], list[str]]:
             continue
         seen.add(id(cell._tc))
         text = _clean(cell.text)
-        key = next((key for key, word in _KEYWORDS if word in text.casefold() and key not in found), None)
+        key = column_for(text, found)
         if key:
             found[key] = index
         elif text:
@@ -328,7 +329,7 @@ def _parse_table(table: Table, year: int, warnings: list[str]) -> tuple[list[Par
     sessions = SessionTable(row_error=_row_error)
     errors: list[PlanFormatError] = []
     columns, extras = _header_columns(table)
-    if len(columns) != len(_KEYWORDS):
+    if len(columns) != len(COLUMN_KEYWORDS):
         return [], [_row_error(1, _("в шапке таблицы ожидались столбцы «№ п/п», «Тема заседаний», «Срок», "
                                     "«Ответственный»"))]
     if extras:

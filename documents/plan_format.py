@@ -22,6 +22,17 @@ from workflow.models import ACTING_POSITION
 
 from .due_period import DuePeriod
 
+# The four columns of the table, found by a word of their header; any other column is ignored
+# (with a warning): «Отметка о выполнении», «Примечание».
+COLUMN_KEYWORDS = (("number", "№"), ("topic", "тема"), ("due", "срок"), ("responsible", "ответствен"))
+
+
+def column_for(header: str, found: dict[str, int]) -> str | None:
+    """Which of the four columns a header cell names (one not found yet), or None."""
+    lowered = header.casefold()
+    return next((key for key, word in COLUMN_KEYWORDS if word in lowered and key not in found), None)
+
+
 # A signature's date line: «"15" февраля 2023 г.», ««___» ________ 2025 г.», a bare «________».
 DATE_LINE = re.compile(
     r"^[«\"“]*\s*[\d_]{1,3}\s*[»\"”]*\s+(?:[а-яё]+|_+)\s+(?:20\d\d|20__)\s*(?:г\.?|года)?$|^_+$", re.IGNORECASE

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from .due_period import MonthError, parse_due_period
 from .plan_format import (
+    COLUMN_KEYWORDS,
     DATE_LINE,
     ParsedItem,
     ParsedPlan,
@@ -26,6 +27,7 @@ from .plan_format import (
     PlanFormatErrors,
     SessionTable,
     Signatory,
+    column_for,
     numbering_warnings,
 )
 from .responsibles import PERSON, parse_responsibles
@@ -33,7 +35,6 @@ from .responsibles import PERSON, parse_responsibles
 COLUMNS = ("№ п/п", "Тема заседаний", "Срок", "Ответственный")
 _EXPECTED_HEADER = "\t".join(COLUMNS)
 _BLOCK_MARKERS = {"утверждаю": "approver", "согласовано": "agreer"}
-_KEYWORDS = (("number", "№"), ("topic", "тема"), ("due", "срок"), ("responsible", "ответствен"))
 _ROW_START = re.compile(r"^\s*\d+(?:\.\d+)?\s*\.?\s*\t")
 _ROW_NUMBER = re.compile(r"^\s*(\d+)\s*\.?\s*$")
 _SUB_NUMBER = re.compile(r"^\s*(\d+)\.(\d+)\s*\.?\s*$")
@@ -155,8 +156,7 @@ def _columns(header_cells: list[str]) -> tuple[dict[str, int], list[str]]:
     found: dict[str, int] = {}
     extras: list[str] = []
     for index, cell in enumerate(header_cells):
-        lowered = cell.casefold()
-        key = next((key for key, word in _KEYWORDS if word in lowered and key not in found), None)
+        key = column_for(cell, found)
         if key:
             found[key] = index
         elif cell:
@@ -191,7 +191,7 @@ def _read_row(table: SessionTable, line: int, table_row: int, cells: list[str], 
             "в строке таблицы %(found)s столбц(а/ов) через табуляцию, ожидалось %(expected)s: %(columns)s"
         ) % {"found": len(cells), "expected": len(COLUMNS), "columns": ", ".join("«" + c + "»" for c in COLUMNS)}))
         return
-    number_cell, topic_cell, due_cell, responsible_cell = (cells[columns[key]] for key, _word in _KEYWORDS)
+    number_cell, topic_cell, due_cell, responsible_cell = (cells[columns[key]] for key, _word in COLUMN_KEYWORDS)
     table.check_texts(line, number_cell, due_cell, responsible_cell)
     responsibles = parse_responsibles(_clean(responsible_cell))
     for responsible in responsibles:
