@@ -114,7 +114,7 @@ def _items_create(*, plan: Plan, session: Session, items: list[ParsedItem], pare
                       responsibles=own, stats=stats)
 
 
-def _summary(parsed: ParsedPlan, stats: dict) -> list[str]:
+def _summary(parsed: ParsedPlan, stats: dict, numbers: list[int]) -> list[str]:
     lines = [_("План: «%(title)s», %(year)s год") % {"title": parsed.title, "year": parsed.year}]
     if parsed.approver:
         lines.append(_("Утверждает: %(name)s (%(position)s)")
@@ -129,11 +129,11 @@ def _summary(parsed: ParsedPlan, stats: dict) -> list[str]:
             lines.append(f"{'    ' * depth}- {item.text}{project}")
             walk(item.children, depth + 1)
 
-    for session in parsed.sessions:
+    for session, number in zip(parsed.sessions, numbers, strict=True):
         who = "; ".join(r.name for r in session.all_responsibles)
         lines.append(
             _("Заседание %(number)s (в документе «%(source)s»), %(month)s, ответственные: %(who)s")
-            % {"number": session.number, "source": session.source_number,
+            % {"number": number, "source": session.source_number,
                "month": session.period.label, "who": who}
         )
         walk(session.items, 1)
@@ -198,7 +198,7 @@ def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str
                 responsibles = _responsibles_get(parsed_session.responsibles, stats)
                 _items_create(plan=plan, session=session, items=parsed_session.items, parent=None,
                               responsibles=responsibles, stats=stats)
-            result.summary = _summary(parsed, stats)
+            result.summary = _summary(parsed, stats, numbers)
             if dry_run:
                 raise _DryRunRollback
             result.plan = plan
