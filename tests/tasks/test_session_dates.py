@@ -88,3 +88,20 @@ def test_a_period_session_is_an_all_day_event_spanning_the_period(quarter_plan):
     assert event.decoded("DTSTART") == D(2025, 4, 1) and event.decoded("DTEND") == D(2025, 7, 1)
     assert str(event["SUMMARY"]) == "Заседание во II квартале 2025 г. — Проектный офис"
     assert str(event["STATUS"]) == "TENTATIVE"
+
+
+def test_setting_the_date_of_a_period_session_queues_its_assignment_at_once(
+    quarter_plan, secretary, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr("tasks.signals.assignment_enqueue", queued.append)
+    quarter = quarter_plan.sessions.get(number=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        fire(name="schedule", obj=quarter, by=secretary,
+             starts_at=datetime.datetime(2025, 5, 20, 12, tzinfo=datetime.UTC))
+    assert queued == [list(quarter.items.values_list("pk", flat=True))]
+
+    month = quarter_plan.sessions.get(number=1)  # a one-month session had its tasks already
+    with django_capture_on_commit_callbacks(execute=True):
+        fire(name="schedule", obj=month, by=secretary, starts_at=datetime.datetime(2025, 1, 20, 12, tzinfo=datetime.UTC))
+    assert len(queued) == 1
