@@ -12,7 +12,6 @@ from config.choices import text_choices
 
 from .signals import password_changed
 
-
 Role = text_choices("Role", {
     "secretary": _("Секретарь Проектного офиса"), "office_head": _("Руководитель Проектного офиса"),
     "department_head": _("Руководитель департамента"), "responsible": _("Ответственный исполнитель"),

@@ -23,7 +23,6 @@ from config.choices import text_choices
 from lifecycle.kernel import Lifecycle, Log, Roles, Transition
 from lifecycle.models import AppendOnlyModel, AppendOnlyQuerySet
 
-
 ApprovalState = text_choices("ApprovalState", {
     "draft": _("Черновик"), "submitted": _("На согласовании"), "agreed": _("Согласовано"),
     "approved": _("Утверждено"), "archived": _("В архиве"),

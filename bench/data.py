@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import ResponsibleGroup, Role, User
 from approvals.models import ApprovalState
 from workflow.models import AgendaItem, Plan, Responsibility, Session
+from workflow.months import month_end
 
 PASSWORD_HASH = "!"  # unusable password: the bench signs in by token
 
@@ -48,8 +49,9 @@ def plan_create(*, year: int, sessions: int, items_per_session: int, people: lis
     for number in range(1, sessions + 1):
         day = today + datetime.timedelta(days=12 + (40 * number) // max(1, sessions))
         starts = datetime.datetime.combine(day, datetime.time(15, 0), tzinfo=tz)
-        session_rows.append(Session(plan=plan, number=number, source_number=f"{number}.",
-                                    planned_month=day.replace(day=1), starts_at=starts, state="scheduled"))
+        session = Session(plan=plan, number=number, source_number=f"{number}.", starts_at=starts, state="scheduled")
+        session.set_period(start=day.replace(day=1), end=month_end(day))
+        session_rows.append(session)
     Session.objects.bulk_create(session_rows)
     session_list = list(plan.sessions.order_by("number"))
     items = AgendaItem.objects.bulk_create(

@@ -3,7 +3,10 @@
 * Time zone: ``settings.TIME_ZONE`` (Europe/Moscow by default), with its VTIMEZONE included.
 * A session with an exact time is a timed event of ``SESSION_DURATION`` (two hours); a session
   known only by its month is an all-day event on ``Session.expected_date`` (the
-  ``SESSION_DEFAULT_DAY`` of the month, 15 by default).
+  ``SESSION_DEFAULT_DAY`` of the month, 15 by default); one known only by a longer period
+  («I квартал 2025 г.») is an all-day event spanning the period.
+* Every event names its session by ``Session.title`` («Заседание в феврале 2023 г.»), as pages,
+  e-mails and tasks do, never by a bare number.
 * UIDs are stable (``session-<id>@<host>``, ``task-<id>@<host>``, host from ``SITE_URL``), so a
   calendar app that fetches the feed again replaces an event instead of adding a second one;
   a cancelled session or task stays in the feed with ``STATUS:CANCELLED``.
@@ -97,7 +100,7 @@ def session_event(session: Session, items=()) -> Event:
     event = Event()
     event.add("uid", session_uid(session))
     event.add("dtstamp", timezone.now())
-    event.add("summary", f"Заседание Проектного офиса № {session.number}")
+    event.add("summary", f"{session.title} — Проектный офис")
     if session.starts_at:
         tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         start = session.starts_at.astimezone(tz)
@@ -105,8 +108,9 @@ def session_event(session: Session, items=()) -> Event:
         event.add("dtend", start + SESSION_DURATION)
     else:
         day = session.expected_date
-        event.add("dtstart", day)
-        event.add("dtend", day + datetime.timedelta(days=1))
+        first, last = (day, day) if day else (session.period_start, session.period_end)
+        event.add("dtstart", first)
+        event.add("dtend", last + datetime.timedelta(days=1))
         event.add("transp", "TRANSPARENT")  # a month-only date does not block the day
     if session.place:
         event.add("location", session.place)
@@ -124,8 +128,8 @@ def task_event(task) -> Event:
     event.add("dtstart", task.due_date)
     event.add("dtend", task.due_date + datetime.timedelta(days=1))
     event.add("transp", "TRANSPARENT")
-    event.add("description", f"Задача подготовки к заседанию № {task.session.number} "
-                             f"({task.session.due_label}). Состояние: {task.get_state_display()}.")
+    event.add("description", f"Задача подготовки: {task.session.title} "
+                             f"(срок по плану: {task.session.due_label}). Состояние: {task.get_state_display()}.")
     event.add("status", "CANCELLED" if task.state in _CANCELLED_TASK_STATES else "CONFIRMED")
     if task.state in _DONE_TASK_STATES:
         event.add("categories", ["Выполнено"])
@@ -142,7 +146,7 @@ def _items_by_session(sessions) -> dict[int, list]:
 def session_ics(session: Session) -> bytes:
     """One session as an .ics file (for downloads and reminder e-mail attachments)."""
     with translation.override(settings.LANGUAGE_CODE):
-        calendar = _calendar(f"Заседание Проектного офиса № {session.number}")
+        calendar = _calendar(f"{session.title} — Проектный офис")
         items = _items_by_session([session]).get(session.pk, [])
         calendar.add_component(session_event(session, items))
         return _finish(calendar)

@@ -49,10 +49,10 @@ def calendar_sessions_for(*, user: User) -> QuerySet[Session]:
     """
     sessions = Session.objects.filter(plan__state__in=PUBLISHED_PLAN_STATES).select_related("plan")
     if user.role in SEES_EVERY_SESSION:
-        return sessions.order_by("planned_month", "number")
+        return sessions.order_by("period_start", "number")
     responsible = Q(responsibilities__person=user) | Q(responsibilities__group__members=user)
     items = AgendaItem.objects.filter(responsible, state__in=PUBLISHED_PLAN_STATES)
-    return sessions.filter(pk__in=items.values("session_id")).order_by("planned_month", "number")
+    return sessions.filter(pk__in=items.values("session_id")).order_by("period_start", "number")
 
 
 def calendar_tasks_for(*, user: User) -> list:

@@ -168,7 +168,8 @@ class PlanImportView(APIView):
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
         plan_import_size_check(size=upload.size)
-        result = plan_import_file(content=upload.read(), filename=upload.name or "plan.txt")
+        result = plan_import_file(content=upload.read(), filename=upload.name or "plan.txt",
+                                  numbering=serializer.validated_data["numbering"])
         plan = plan_detail(plan=result.plan, user=request.user)
         plan.created, plan.warnings, plan.summary = result.created, result.warnings, result.summary
         return Response(

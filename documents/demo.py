@@ -98,7 +98,7 @@ def _grant_admin_permissions(users: list[User]) -> None:
 
 def upcoming_year(*, plan: ParsedPlan, today: datetime.date) -> int:
     """The first year from ``today``'s on in which every session of ``plan`` lies ahead."""
-    first_month = min(s.planned_month for s in plan.sessions)
+    first_month = min(s.period.start for s in plan.sessions)
     year = today.year
     while first_month.replace(year=year + (first_month.year - plan.year), day=settings.SESSION_DEFAULT_DAY) <= today:
         year += 1
@@ -123,7 +123,9 @@ def plan_redate(*, plan: ParsedPlan, year: int) -> ParsedPlan:
             shift(item.children)
 
     for session in moved.sessions:
-        session.planned_month = session.planned_month.replace(year=session.planned_month.year + delta)
+        session.period = session.period.moved(
+            years=delta, label=_shift_years(session.period.label, base=plan.year, delta=delta)
+        )
         shift(session.items)
     return moved
 

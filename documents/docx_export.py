@@ -39,7 +39,7 @@ from docx.shared import Cm, Pt, RGBColor
 from accounts.models import SHORT_NAME_SURNAME_FIRST
 from approvals.models import ApprovalState, Decision, TransitionName
 from workflow.models import AgendaItem, Plan, Session
-from workflow.months import MONTHS_GENITIVE, month_label
+from workflow.months import MONTHS_GENITIVE
 
 FONT_NAME = "Times New Roman"
 FONT_SIZE = Pt(12)
@@ -335,7 +335,7 @@ def plan_docx(*, plan: Plan) -> bytes:
         cells = table.add_row().cells
         _cell_text(cells[0], [session.source_number or f"{session.number}."], align=WD_ALIGN_PARAGRAPH.CENTER)
         _topics_cell(cells[1], session_items)
-        _cell_text(cells[2], [month_label(session.planned_month)], align=WD_ALIGN_PARAGRAPH.CENTER)
+        _cell_text(cells[2], [session.due_label], align=WD_ALIGN_PARAGRAPH.CENTER)  # as the source words it
         _cell_text(cells[3], session_responsibles(session_items))
     _fix_widths(table, COLUMN_WIDTHS)
     return _to_bytes(document)

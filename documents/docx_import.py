@@ -26,12 +26,11 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from workflow.months import month_label
-
 from .docx_archive import docx_open
-from .due_period import MonthError, parse_due_month
+from .due_period import MonthError, parse_due_period
 from .plan_format import (
-    PERSON,
+    COLUMN_KEYWORDS,
+    DATE_LINE,
     ParsedItem,
     ParsedPlan,
     ParsedResponsible,
@@ -40,18 +39,21 @@ from .plan_format import (
     PlanFormatErrors,
     SessionTable,
     Signatory,
-    parse_responsibles,
+    column_for,
+    numbering_warnings,
 )
+from .responsibles import PERSON, parse_responsibles
+from .text_import import parse_topic_cell
 
 _TOP_MARKERS = "•●▪■·◦○*"
 _SUB_MARKERS = "–—-o"
 # «-» and «o» only count as markers when a space follows («-10 %», «organisation» are text).
 _MARKER = re.compile(r"^\s*(?:(?P<marker>[•●▪■·◦○*–—])\s*|(?P<spaced>[-o])\s+)")
 _SESSION_NUMBER = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)]?\s*$")
+_SUB_NUMBER = re.compile(r"^\s*(?P<number>\d{1,3})\.(?P<sub>\d{1,3})\s*[.)]?\s*$")
 _YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*(?:год|г\.)")
 _HEADING = re.compile(r"^[«\"“]?\s*(?P<word>утверждаю|согласовано)\s*[»\"”]?\s*:?$", re.IGNORECASE)
 _LIST_STYLE = re.compile(r"^List (?:Bullet|Number|Paragraph)(?: (?P<level>\d))?$", re.IGNORECASE)
-_DATE_LINE = re.compile(r"^[«\"“]?\s*[\d_]{1,3}\s*[»\"”]?\s+(?:[а-яё]+|_+)\s+(?:20\d\d|20__)\s*(?:г\.?|года)?$|^_+$")
 
 
 def _row_error(row: int, problem: str, *, code: str | None = None) -> PlanFormatError:
@@ -77,12 +79,16 @@ def _body_blocks(document):
 
 
 def _cell_paragraphs(table: Table):
-    """Every paragraph of a (layout) table, row by row, cell by cell, merged cells once."""
-    for row in table.rows:
-        seen = set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:
+    """Every paragraph of a (layout) table, column by column (a borderless table holds
+    «Согласовано» on the left and «Утверждаю» on the right, a block's lines one under another
+    in one cell or in several rows), top to bottom, merged cells once."""
+    seen = set()
+    grid = [list(row.cells) for row in table.rows]
+    for column in range(max((len(cells) for cells in grid), default=0)):
+        for cells in grid:
+            if column >= len(cells) or id(cells[column]._tc) in seen:
                 continue
+            cell = cells[column]
             seen.add(id(cell._tc))
             yield from cell.paragraphs
             for inner in cell.tables:
@@ -117,7 +123,7 @@ def _signatory(lines: list[str]) -> Signatory | None:
             if before:
                 position.append(before)
             return Signatory.named(position=_clean(" ".join(position)).strip(" ,"), name=name)
-        if _DATE_LINE.search(line):
+        if DATE_LINE.search(line):
             continue  # a blank date line «"___" ______ 20__ г.» before the name
         position.append(line)
     return None
@@ -125,7 +131,7 @@ def _signatory(lines: list[str]) -> Signatory | None:
 
 def _parse_preamble(lines: list[str]) -> tuple[Signatory | None, Signatory | None, str, int | None]:
     """(approver, agreer, title, year) from the text before the main table."""
-    title_start = next((i for i, line in enumerate(lines) if line.casefold().startswith("план")), None)
+    title_start = next((i for i, line in enumerate(lines) if line.lstrip("*").casefold().startswith("план")), None)
     head = lines if title_start is None else lines[:title_start]
     title_lines = [] if title_start is None else lines[title_start:]
 
@@ -242,57 +248,112 @@ def _responsibles(cell) -> list[ParsedResponsible]:
     return result
 
 
-def _row_cells(row) -> list:
-    cells, seen = [], set()
-    for cell in row.cells:
-        if id(cell._tc) not in seen:
-            seen.add(id(cell._tc))
-            cells.append(cell)
-    return cells
+_HTML = re.compile(r"<\s*/?\s*(?:ul|ol|li|p)\b[^>]*>", re.IGNORECASE)
 
 
-def _parse_table(table: Table, warnings: list[str]) -> tuple[list[ParsedSession], list[PlanFormatError]]:
+def _header_columns(table: Table) -> tuple[dict[str, int], list[str]]:
+    """The grid column of each of the four columns, by the header's words; other columns' names."""
+    found: dict[str, int] = {}
+    extras: list[str] = []
+    seen = set()
+    for index, cell in enumerate(table.rows[0].cells):
+        if id(cell._tc) in seen:
+            continue
+        seen.add(id(cell._tc))
+        text = _clean(cell.text)
+        key = column_for(text, found)
+        if key:
+            found[key] = index
+        elif text:
+            extras.append(text)
+    return found, extras
+
+
+def _topic_items(cell, row: int) -> list[ParsedItem]:
+    """Word paragraphs (bullets, list levels, indents), or the HTML-looking text of the export."""
+    if _HTML.search(cell.text):
+        return parse_topic_cell("".join(p.text for p in cell.paragraphs), row)
+    return _item_tree(_topics(cell), row)
+
+
+def _position_warnings(responsibles: list[ParsedResponsible], row: int, warnings: list[str]) -> None:
+    for responsible in responsibles:
+        if responsible.position:
+            warnings.append(_("строка %(row)s таблицы: «%(position)s» перед именем %(name)s прочитано как должность, а не как группа")
+                            % {"row": row, "position": responsible.position, "name": responsible.name})
+
+
+def _parse_row(sessions: SessionTable, index: int, cells: list, columns: dict[str, int], year: int,
+               warnings: list[str]) -> PlanFormatError | None:
+    number_text, due_text = _clean(cells[columns["number"]].text), _clean(cells[columns["due"]].text)
+    topics_cell, responsible_cell = cells[columns["topic"]], cells[columns["responsible"]]
+    sessions.check_texts(index, number_text, due_text, _clean(responsible_cell.text))
+    responsibles = _responsibles(responsible_cell)
+    _position_warnings(responsibles, index, warnings)
+    sub = _SUB_NUMBER.match(number_text)
+    if sub:
+        items = _topic_items(topics_cell, index)
+        if not items or not sessions.extend(line=index, number_key=int(sub["number"]), items=items,
+                                            responsibles=responsibles):
+            return _row_error(index, _("«%(value)s» — подпункт заседания %(number)s, но такого заседания выше нет "
+                                       "или в строке нет темы") % {"value": number_text, "number": sub["number"]})
+        warnings.append(_("строка %(row)s таблицы: пункт «%(value)s» записан темой заседания «%(number)s.»")
+                        % {"row": index, "value": number_text, "number": sub["number"]})
+        return None
+    match = _SESSION_NUMBER.match(number_text)
+    if not match:
+        return _row_error(index, _("в столбце «№ п/п» ожидался номер заседания, а не «%(value)s»")
+                          % {"value": number_text})
+    try:
+        period, period_warnings = parse_due_period(due_text, plan_year=year)
+    except MonthError as exc:
+        return _row_error(index, _("столбец «Срок»: %(problem)s") % {"problem": exc})
+    warnings.extend(_("строка %(row)s таблицы: %(warning)s") % {"row": index, "warning": w} for w in period_warnings)
+    items = _topic_items(topics_cell, index)
+    if not items:
+        return _row_error(index, _("у заседания нет ни одной темы (столбец «Тема заседаний»)"))
+    if not responsibles:
+        return _row_error(index, _("не указан ответственный (столбец «Ответственный»)"))
+    first_row = sessions.add(line=index, number_key=int(match["number"]), source_number=number_text,
+                             period=period, items=items, responsibles=responsibles)
+    if first_row:
+        warnings.append(
+            _("строка %(row)s таблицы: номер заседания «%(number)s» повторяется (уже был в строке %(first)s); "
+              "заседания пронумерованы по порядку документа")
+            % {"row": index, "number": number_text, "first": first_row}
+        )
+    return None
+
+
+def _parse_table(table: Table, year: int, warnings: list[str]) -> tuple[list[ParsedSession], list[PlanFormatError]]:
     sessions = SessionTable(row_error=_row_error)
     errors: list[PlanFormatError] = []
+    columns, extras = _header_columns(table)
+    if len(columns) != len(COLUMN_KEYWORDS):
+        return [], [_row_error(1, _("в шапке таблицы ожидались столбцы «№ п/п», «Тема заседаний», «Срок», "
+                                    "«Ответственный»"))]
+    if extras:
+        warnings.append(_("столбцы %(columns)s не загружаются: их содержимое пропущено")
+                        % {"columns": ", ".join(f"«{c}»" for c in extras)})
     for index, row in enumerate(table.rows[1:], start=2):
-        cells = _row_cells(row)
+        cells = list(row.cells)  # one per grid column: merged cells repeat, vertical merges read from above
         texts = [_clean(cell.text) for cell in cells]
         if not any(texts):
             continue
-        if [t.strip(".") for t in texts] == [str(n) for n in range(1, len(texts) + 1)]:
+        distinct = {id(cell._tc) for cell in cells}
+        if [t.strip(".") for t in dict.fromkeys(texts)] == [str(n) for n in range(1, len(set(texts)) + 1)]:
             continue  # a row that numbers the columns «1 | 2 | 3 | 4»
+        if len(distinct) == 1 and len(cells) > 1:
+            warnings.append(_("строка %(row)s таблицы: строка на всю ширину таблицы («%(text)s») пропущена")
+                            % {"row": index, "text": texts[0][:60]})
+            continue
         sessions.row(index)
-        if len(cells) < 4:
-            errors.append(_row_error(index, _("ожидалось 4 столбца, а в строке %(count)s") % {"count": len(cells)}))
+        if len(cells) <= max(columns.values()):
+            errors.append(_row_error(index, _("ожидалось 4 столбца, а в строке %(count)s") % {"count": len(distinct)}))
             continue
-        topics_cell, responsible_cell = cells[1], cells[3]
-        sessions.check_texts(index, texts[0], texts[2], texts[3])
-        match = _SESSION_NUMBER.match(texts[0])
-        if not match:
-            errors.append(_row_error(index, _("в столбце «№ п/п» ожидался номер заседания, а не «%(value)s»")
-                                         % {"value": texts[0]}))
-            continue
-        try:
-            planned_month = parse_due_month(texts[2])
-        except MonthError as exc:
-            errors.append(_row_error(index, _("столбец «Срок»: %(problem)s") % {"problem": exc}))
-            continue
-        items = _item_tree(_topics(topics_cell), index)
-        if not items:
-            errors.append(_row_error(index, _("у заседания нет ни одной темы")))
-            continue
-        responsibles = _responsibles(responsible_cell)
-        if not responsibles:
-            errors.append(_row_error(index, _("не указан ответственный")))
-            continue
-        first_row = sessions.add(line=index, number_key=int(match["number"]), source_number=texts[0],
-                                 planned_month=planned_month, items=items, responsibles=responsibles)
-        if first_row:
-            warnings.append(
-                _("строка %(row)s таблицы: номер заседания «%(number)s» повторяется (уже был в строке %(first)s); "
-                  "заседания пронумерованы по порядку документа")
-                % {"row": index, "number": texts[0], "first": first_row}
-            )
+        error = _parse_row(sessions, index, cells, columns, year, warnings)
+        if error:
+            errors.append(error)
     return sessions.sessions, errors
 
 
@@ -323,17 +384,18 @@ def parse_plan_docx(content: bytes) -> ParsedPlan:
     if year is None:
         raise PlanFormatError(0, _("не найден заголовок плана с годом: «План заседаний … на 2023 год»"))
     warnings: list[str] = []
-    sessions, errors = _parse_table(main_table, warnings)
+    sessions, errors = _parse_table(main_table, year, warnings)
     if errors:
         raise PlanFormatErrors(errors)
     if not sessions:
         raise PlanFormatError(0, _("в таблице плана нет ни одного заседания"))
     for session in sessions:
-        if session.planned_month.year != year:
+        if session.period.start.year != year:
             warnings.append(
                 _("строка %(row)s таблицы: срок «%(due)s» не в %(year)s году")
-                % {"row": session.line, "due": month_label(session.planned_month), "year": year}
+                % {"row": session.line, "due": session.period.label, "year": year}
             )
+    warnings.extend(numbering_warnings(sessions))
     if approver is None:
         warnings.append(_("нет блока «Утверждаю» с должностью и именем: подписант не указан"))
     if agreer is None:

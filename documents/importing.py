@@ -18,12 +18,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import ResponsibleGroup, Role, User
+from workflow.edit_services import MAX_SESSION_NUMBER
 from workflow.models import AgendaItem, Plan, Project, Responsibility, Session, project_key
-from workflow.months import month_label
 
 from .docx_import import parse_plan_docx
 from .exceptions import PlanImportError
-from .plan_format import ParsedItem, ParsedPlan, PlanFormatError, PlanFormatErrors
+from .plan_format import ParsedItem, ParsedPlan, PlanFormatError, PlanFormatErrors, numbering_warnings
 from .text_import import parse_plan_text
 
 
@@ -71,9 +71,29 @@ def person_for_short_name(*, short_name: str) -> tuple[User, bool]:
     return user, True
 
 
+def _responsibles_get(parsed: list, stats: dict) -> list:
+    """Users and groups for parsed responsibles; a position written before a person's name
+    becomes their position if they have none yet."""
+    found: list = []
+    for responsible in parsed:
+        if responsible.is_person:
+            person, created = person_for_short_name(short_name=responsible.name)
+            stats["people"] += created
+            if responsible.position and not person.position:
+                person.position = responsible.position[:255]
+                person.save(update_fields=["position"])
+            found.append(person)
+        else:
+            group, created = ResponsibleGroup.objects.get_or_create(name=responsible.name)
+            stats["groups"] += created
+            found.append(group)
+    return found
+
+
 def _items_create(*, plan: Plan, session: Session, items: list[ParsedItem], parent: AgendaItem | None,
                   responsibles: list, stats: dict) -> None:
     for order, parsed in enumerate(items):
+        own = _responsibles_get(parsed.responsibles, stats) if parsed.responsibles else responsibles
         project = None
         if parsed.project_name:
             project = Project.objects.filter(key=project_key(parsed.project_name)).first()
@@ -88,13 +108,13 @@ def _items_create(*, plan: Plan, session: Session, items: list[ParsedItem], pare
         Responsibility.objects.bulk_create(
             Responsibility(item=item, order=position, person=who if isinstance(who, User) else None,
                            group=who if isinstance(who, ResponsibleGroup) else None)
-            for position, who in enumerate(responsibles)
+            for position, who in enumerate(own)
         )
         _items_create(plan=plan, session=session, items=parsed.children, parent=item,
-                      responsibles=responsibles, stats=stats)
+                      responsibles=own, stats=stats)
 
 
-def _summary(parsed: ParsedPlan, stats: dict) -> list[str]:
+def _summary(parsed: ParsedPlan, stats: dict, numbers: list[int]) -> list[str]:
     lines = [_("План: «%(title)s», %(year)s год") % {"title": parsed.title, "year": parsed.year}]
     if parsed.approver:
         lines.append(_("Утверждает: %(name)s (%(position)s)")
@@ -109,12 +129,12 @@ def _summary(parsed: ParsedPlan, stats: dict) -> list[str]:
             lines.append(f"{'    ' * depth}- {item.text}{project}")
             walk(item.children, depth + 1)
 
-    for session in parsed.sessions:
-        who = "; ".join(r.name for r in session.responsibles)
+    for session, number in zip(parsed.sessions, numbers, strict=True):
+        who = "; ".join(r.name for r in session.all_responsibles)
         lines.append(
             _("Заседание %(number)s (в документе «%(source)s»), %(month)s, ответственные: %(who)s")
-            % {"number": session.number, "source": session.source_number,
-               "month": month_label(session.planned_month), "who": who}
+            % {"number": number, "source": session.source_number,
+               "month": session.period.label, "who": who}
         )
         walk(session.items, 1)
     lines.append(
@@ -124,20 +144,41 @@ def _summary(parsed: ParsedPlan, stats: dict) -> list[str]:
     return lines
 
 
+def _document_numbers(parsed: ParsedPlan) -> list[int]:
+    """The document's own session numbers, when they can number the sessions (none repeats)."""
+    numbers = [int(m.group(1)) if (m := re.match(r"\s*(\d+)", s.source_number)) else 0 for s in parsed.sessions]
+    if 0 in numbers or max(numbers, default=0) > MAX_SESSION_NUMBER or len(set(numbers)) != len(numbers):
+        raise PlanImportError(
+            _("Номера заседаний в документе (%(numbers)s) повторяются: оставить нумерацию документа нельзя, "
+              "загрузите план с нумерацией по порядку.")
+            % {"numbers": ", ".join(s.source_number.rstrip(".") for s in parsed.sessions)},
+            code="numbering_conflict", status=400,
+        )
+    return numbers
+
+
 def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str = "",
-                dry_run: bool = False) -> ImportResult:
+                dry_run: bool = False, numbering: str = "sequential") -> ImportResult:
     """Write a parsed plan as a new draft, in one transaction; a repeated import changes nothing.
 
     A plan of the same office and year already there: the same source is a no-op
     (``created=False``), a different one is an error (the existing plan is never overwritten).
-    ``dry_run`` does everything, reports it, and rolls it back.
+    ``dry_run`` does everything, reports it, and rolls it back. ``numbering``: "sequential"
+    numbers the sessions 1…n in document order; "document" keeps the document's own numbers
+    (refused when they repeat), and then they name the sessions everywhere.
     """
     office = settings.PROJECT_OFFICE_NAME
     existing = Plan.objects.filter(office=office, year=parsed.year).first()
     if existing:
         return _import_over_existing(existing, year=parsed.year, source_sha256=source_sha256)
+    numbers = [s.number for s in parsed.sessions]
+    warnings = list(parsed.warnings)
+    if numbering == "document":
+        numbers = _document_numbers(parsed)
+        renumbered = numbering_warnings(parsed.sessions)  # not renumbered after all
+        warnings = [warning for warning in warnings if warning not in renumbered]
     stats = {"items": 0, "projects": 0, "people": 0, "groups": 0}
-    result = ImportResult(plan=None, created=not dry_run, warnings=list(parsed.warnings))
+    result = ImportResult(plan=None, created=not dry_run, warnings=warnings)
     try:
         with transaction.atomic():
             plan = Plan.objects.create(
@@ -148,24 +189,16 @@ def plan_import(*, parsed: ParsedPlan, source_name: str = "", source_sha256: str
                 agreer_name=parsed.agreer.display_name if parsed.agreer else "",
                 source_name=source_name[:255], source_sha256=source_sha256,
             )
-            for parsed_session in parsed.sessions:
-                session = Session.objects.create(
-                    plan=plan, number=parsed_session.number, source_number=parsed_session.source_number,
-                    planned_month=parsed_session.planned_month,
-                )
-                responsibles: list = []
-                for responsible in parsed_session.responsibles:
-                    if responsible.is_person:
-                        person, created = person_for_short_name(short_name=responsible.name)
-                        stats["people"] += created
-                        responsibles.append(person)
-                    else:
-                        group, created = ResponsibleGroup.objects.get_or_create(name=responsible.name)
-                        stats["groups"] += created
-                        responsibles.append(group)
+            for parsed_session, number in zip(parsed.sessions, numbers, strict=True):
+                session = Session(plan=plan, number=number,
+                                  source_number=parsed_session.source_number)
+                period = parsed_session.period
+                session.set_period(start=period.start, end=period.end, label=period.label[:100])
+                session.save()
+                responsibles = _responsibles_get(parsed_session.responsibles, stats)
                 _items_create(plan=plan, session=session, items=parsed_session.items, parent=None,
                               responsibles=responsibles, stats=stats)
-            result.summary = _summary(parsed, stats)
+            result.summary = _summary(parsed, stats, numbers)
             if dry_run:
                 raise _DryRunRollback
             result.plan = plan
@@ -219,7 +252,8 @@ def plan_import_size_check(*, size: int) -> None:
         )
 
 
-def plan_import_file(*, content: bytes, filename: str, dry_run: bool = False) -> ImportResult:
+def plan_import_file(*, content: bytes, filename: str, dry_run: bool = False,
+                     numbering: str = "sequential") -> ImportResult:
     """Import a plan document (.docx or the text export); errors list every problem by line."""
     plan_import_size_check(size=len(content))
     try:
@@ -237,5 +271,5 @@ def plan_import_file(*, content: bytes, filename: str, dry_run: bool = False) ->
         ) from exc
     return plan_import(
         parsed=parsed, source_name=Path(filename).name, source_sha256=hashlib.sha256(content).hexdigest(),
-        dry_run=dry_run,
+        dry_run=dry_run, numbering=numbering,
     )

@@ -2,9 +2,10 @@
 
 The text export (``documents.text_import``) and the Word document (``documents.docx_import``)
 both parse into a ``ParsedPlan``; ``documents.importing.plan_import`` writes one to the
-database. The helpers here (responsible persons, project names, «Разное») are the office's
-writing conventions, and ``SessionTable`` takes the sessions off either format's table,
-within the import limits; they are shared by every format.
+database. The helpers here (project names, «Разное») are the office's writing conventions
+(persons and groups: ``documents.responsibles``; the «Срок» column: ``documents.due_period``),
+and ``SessionTable`` takes the sessions off either format's table, within the import limits;
+they are shared by every format.
 """
 
 from __future__ import annotations
@@ -17,7 +18,30 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from accounts.models import normalize_short_name
+from workflow.models import ACTING_POSITION
+
+from .due_period import DuePeriod
+
+# The four columns of the table, found by a word of their header; any other column is ignored
+# (with a warning): «Отметка о выполнении», «Примечание».
+COLUMN_KEYWORDS = (("number", "№"), ("topic", "тема"), ("due", "срок"), ("responsible", "ответствен"))
+
+
+def column_for(header: str, found: dict[str, int]) -> str | None:
+    """Which of the four columns a header cell names (one not found yet), or None."""
+    lowered = header.casefold()
+    return next((key for key, word in COLUMN_KEYWORDS if word in lowered and key not in found), None)
+
+
+# A signature's date line: «"15" февраля 2023 г.», ««___» ________ 2025 г.», a bare «________».
+DATE_LINE = re.compile(
+    r"^[«\"“]*\s*[\d_]{1,3}\s*[»\"”]*\s+(?:[а-яё]+|_+)\s+(?:20\d\d|20__)\s*(?:г\.?|года)?$|^_+$", re.IGNORECASE
+)
+
+
+def is_acting(position: str) -> bool:
+    """«И.о. руководителя …», «исполняющий обязанности …», «врио …» (as ``Plan.approver_acting``)."""
+    return bool(ACTING_POSITION.match(position))
 
 
 class PlanFormatError(ValueError):
@@ -49,6 +73,7 @@ class PlanFormatErrors(ValueError):
 class ParsedResponsible:
     kind: str  # "person" or "group"
     name: str  # a person's normalized short name («Сергеева О.А.») or the group's name
+    position: str = ""  # a person's position written before the name («и.о. начальника отдела …»)
 
     @property
     def is_person(self) -> bool:
@@ -63,16 +88,32 @@ class ParsedItem:
     project_name: str | None = None
     project_kind: str | None = None
     needs_preparation: bool = True
+    # A sub-numbered row («1.1») with a responsible cell of its own: the session's otherwise.
+    responsibles: list[ParsedResponsible] | None = None
 
 
 @dataclass
 class ParsedSession:
     number: int
     source_number: str
-    planned_month: datetime.date
+    period: DuePeriod
     items: list[ParsedItem]
     responsibles: list[ParsedResponsible]
     line: int = 0
+
+    @property
+    def planned_month(self) -> datetime.date | None:
+        return self.period.planned_month
+
+    @property
+    def all_responsibles(self) -> list[ParsedResponsible]:
+        """The session's responsibles, then those of its sub-numbered rows, each once."""
+        result = list(self.responsibles)
+        for item in self.items:
+            for responsible in item.responsibles or ():
+                if all((r.kind, r.name) != (responsible.kind, responsible.name) for r in result):
+                    result.append(responsible)
+        return result
 
 
 @dataclass
@@ -81,9 +122,16 @@ class Signatory:
     name: str  # normalized short name: «Лебедева Л.М.»
     display_name: str  # as the document writes it: «Л.М.Лебедева»
 
+    @property
+    def acting(self) -> bool:
+        """Signs as acting head («И.о. руководителя …»): the position says so, as written."""
+        return is_acting(self.position)
+
     @classmethod
     def named(cls, *, position: str, name: str) -> Signatory:
         """The signatory whose name the document writes as ``name`` (any form PERSON matches)."""
+        from .responsibles import person_short_name
+
         return cls(position=position, name=person_short_name(name), display_name=" ".join(name.split()))
 
 
@@ -108,61 +156,13 @@ class ParsedPlan:
             yield from walk(session, session.items, None)
 
 
-# --- Persons and groups in an «Ответственный» cell ---------------------------------------
-
-_UP = "А-ЯЁ"
-_LOW = "а-яё"
-_SURNAME = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?"
-_INITIALS = rf"[{_UP}]\.\s?[{_UP}]\.?"
-_PATRONYMIC = rf"[{_UP}][{_LOW}]+(?:вна|вич|чна|ична|ич|оглы|кызы)"
-PERSON = re.compile(
-    rf"(?P<full>{_SURNAME}\s+[{_UP}][{_LOW}]+\s+{_PATRONYMIC})"  # Сергеева Ольга Александровна
-    rf"|(?P<sf>{_SURNAME}\s+{_INITIALS})"  # Сергеева О.А.
-    rf"|(?P<if>{_INITIALS}\s?{_SURNAME})"  # О.А.Сергеева / О.А. Сергеева
-)
-_JOINERS = re.compile(r"^(?:и|,|;|\s)+$")
-
-
-def person_short_name(text: str) -> str:
-    """Any of the forms PERSON matches, as «Фамилия И.О.»."""
-    text = " ".join(text.split())
-    parts = text.split(" ")
-    if len(parts) == 3 and not parts[1].endswith("."):
-        surname, name, patronymic = parts
-        return f"{surname} {name[0]}.{patronymic[0]}."
-    return normalize_short_name(text)
-
-
-def parse_responsibles(cell: str) -> list[ParsedResponsible]:
-    """Split an «Ответственный» cell into persons and groups, in document order.
-
-    Persons are recognised by their name forms; whatever text stands between them is a
-    group. Commas, semicolons, «и» and line breaks separate, but none is needed: the seed's
-    «Руководители управленческих портфелей департамента образования Сергеева О.А.» is one
-    group and one person.
-    """
-    cell = " ".join(cell.replace("\u00a0", " ").split())
-    result: list[ParsedResponsible] = []
-    seen: set[tuple[str, str]] = set()
-
-    def add(kind: str, name: str) -> None:
-        if (kind, name) not in seen:
-            seen.add((kind, name))
-            result.append(ParsedResponsible(kind, name))
-
-    def add_groups(text: str) -> None:
-        for chunk in re.split(rf"[;,]|\s+и\s+(?=[{_UP}])", text):
-            chunk = chunk.strip(" .,;")
-            if chunk and not _JOINERS.match(chunk):
-                add("group", chunk[0].upper() + chunk[1:])
-
-    position = 0
-    for match in PERSON.finditer(cell):
-        add_groups(cell[position : match.start()])
-        add("person", person_short_name(match.group(0)))
-        position = match.end()
-    add_groups(cell[position:])
-    return result
+def numbering_warnings(sessions: list[ParsedSession]) -> list[str]:
+    """The document's numbers repeated or skipped: they are replaced by 1…n (say so)."""
+    numbers = [re.match(r"\s*(\d+)", s.source_number) for s in sessions]
+    if [int(m.group(1)) if m else None for m in numbers] == [s.number for s in sessions]:
+        return []
+    return [_("номера заседаний в документе (%(numbers)s) заменены на 1–%(last)s")
+            % {"numbers": ", ".join(s.source_number.rstrip(".") for s in sessions), "last": len(sessions)}]
 
 
 # --- Projects named in a topic ----------------------------------------------------------
@@ -311,6 +311,7 @@ class SessionTable:
         self._rows = 0
         self._items = 0
         self._first_line: dict[Hashable, int] = {}
+        self._by_key: dict[Hashable, int] = {}
 
     def row(self, line: int) -> None:
         """A row that should hold a session, counted before it is parsed."""
@@ -325,31 +326,54 @@ class SessionTable:
         """The texts of a row's cells other than the topics (those ``add`` checks one by one)."""
         self._check_texts(line, texts)
 
-    def add(self, *, line: int, number_key: Hashable, source_number: str, planned_month: datetime.date,
+    def add(self, *, line: int, number_key: Hashable, source_number: str, period: DuePeriod,
             items: list[ParsedItem], responsibles: list[ParsedResponsible]) -> int | None:
         """Append the session of ``line``; the line where ``number_key`` first stood if the
         document repeats a session number (the caller words that warning), else None."""
         count = _item_count(items)
-        if count > self.limits.items_per_session:
+        self._count_items(line, count)
+        self._check_texts(line, _item_texts(items))
+        annotate_items(items)
+        first_line = self._first_line.setdefault(number_key, line)
+        self._by_key[number_key] = len(self.sessions)
+        self.sessions.append(ParsedSession(
+            number=len(self.sessions) + 1, source_number=source_number, period=period,
+            items=items, responsibles=responsibles, line=line,
+        ))
+        return first_line if first_line != line else None
+
+    def extend(self, *, line: int, number_key: Hashable, items: list[ParsedItem],
+               responsibles: list[ParsedResponsible]) -> ParsedSession | None:
+        """A sub-numbered row («1.1») adds its topics to the session numbered ``number_key`` (the
+        last one so numbered), with its own responsibles when it names any; None if no such session."""
+        index = self._by_key.get(number_key)
+        if index is None:
+            return None
+        session = self.sessions[index]
+        self._count_items(line, _item_count(items) + _item_count(session.items), added=_item_count(items))
+        self._check_texts(line, _item_texts(items))
+        annotate_items(items)
+        for item in items:
+            if responsibles and [(r.kind, r.name) for r in responsibles] != [
+                (r.kind, r.name) for r in session.responsibles
+            ]:
+                item.responsibles = responsibles
+        session.items.extend(items)
+        return session
+
+    def _count_items(self, line: int, session_count: int, added: int | None = None) -> None:
+        if session_count > self.limits.items_per_session:
             raise self._row_error(
                 line, _("у заседания больше %(limit)s тем — это предел для загрузки")
                 % {"limit": self.limits.items_per_session},
                 code="too_many_items",
             )
-        self._items += count
+        self._items += session_count if added is None else added
         if self._items > self.limits.items:
             raise self._row_error(
                 line, _("в плане больше %(limit)s тем — это предел для загрузки") % {"limit": self.limits.items},
                 code="too_many_items",
             )
-        self._check_texts(line, _item_texts(items))
-        annotate_items(items)
-        first_line = self._first_line.setdefault(number_key, line)
-        self.sessions.append(ParsedSession(
-            number=len(self.sessions) + 1, source_number=source_number, planned_month=planned_month,
-            items=items, responsibles=responsibles, line=line,
-        ))
-        return first_line if first_line != line else None
 
     def _check_texts(self, line: int, texts) -> None:
         limit = self.limits.text_chars

@@ -6,6 +6,12 @@ from workflow.serializers import PlanDetailSerializer
 
 class PlanImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("Документ плана: .docx или текстовая выгрузка (UTF-8 / Windows-1251)."))
+    numbering = serializers.ChoiceField(
+        choices=[("sequential", _("по порядку: 1…n")), ("document", _("как в документе"))],
+        default="sequential", required=False,
+        help_text=_("Номера заседаний: по порядку документа (по умолчанию) или номера самого документа, "
+                    "если они не повторяются."),
+    )
 
 
 class PlanImportResultSerializer(PlanDetailSerializer):

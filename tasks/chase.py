@@ -16,6 +16,7 @@ class ChaseReport:
     assigned: AssignResult
     reminders: object
     released: int = 0
+    session_dates: int = 0  # office-head reminders to set a session's date (tasks.session_dates)
     drained: DrainResult | None = None
 
 
@@ -24,9 +25,11 @@ def chase_run(*, day: datetime.date | None = None, send: bool = True) -> ChaseRe
     preparation window, reminder and escalation planning into the outbox, then (``send``)
     draining the outbox. Safe to run any number of times: every step is idempotent."""
     from .reminders import reminders_plan
+    from .session_dates import session_date_reminders_queue
 
     day = day or timezone.localdate()
     report = ChaseReport(day=day, assigned=tasks_assign(today=day), reminders=reminders_plan(day=day))
+    report.session_dates = session_date_reminders_queue(day=day)
     if send:
         report.released = outbox_release_stuck()
         report.drained = outbox_drain()

@@ -10,7 +10,9 @@
   preparation task for each responsible person. A group expands to its active members; a
   person named twice (directly and through a group) gets one task.
 - Due date: the session's expected date (``Session.expected_date``: the exact date, or
-  ``SESSION_DEFAULT_DAY`` of the planned month) minus ``TASKS_DUE_DAYS_BEFORE`` days, moved
+  ``SESSION_DEFAULT_DAY`` of a one-month period; a session known only by a longer period —
+  «I квартал», «в течение года» — has none, and gets its tasks once its date is set, see
+  ``selectors.session_in_window`` and ``tasks.session_dates``) minus ``TASKS_DUE_DAYS_BEFORE`` days, moved
   back to the previous Russian working day (weekends, public holidays and the transferred days
   off of the ``holidays`` calendar; working Saturdays count as working days). Never before the
   day of assignment.

@@ -30,7 +30,7 @@ def _responsibilities_prefetch(prefix: str = "") -> Prefetch:
 
 def session_in_window(*, session: Session, today: datetime.date) -> bool:
     """Whether ``session`` is ahead and close enough (``TASKS_ASSIGN_WINDOW_DAYS``) for tasks."""
-    if session.state not in ACTIVE_SESSION_STATES:
+    if session.state not in ACTIVE_SESSION_STATES or session.expected_date is None:
         return False
     ahead = (session.expected_date - today).days
     return 0 <= ahead <= settings.TASKS_ASSIGN_WINDOW_DAYS
@@ -39,16 +39,17 @@ def session_in_window(*, session: Session, today: datetime.date) -> bool:
 def items_for_assignment(*, today: datetime.date, item_ids: list[int] | None = None) -> list[AgendaItem]:
     """Approved items of approved plans whose session is in the preparation window, with what
     the rules need prefetched (a constant number of queries whatever the plan's size)."""
-    # A month-only session may fall up to a month after its first day: filter roughly in SQL,
-    # exactly in Python with Session.expected_date.
+    # A session's date is in its period (a month-only one up to a month after its first day):
+    # filter roughly in SQL, exactly in Python with Session.expected_date. A session known only by
+    # a longer period has no expected date: its tasks wait until its date is set.
     horizon = today + datetime.timedelta(days=settings.TASKS_ASSIGN_WINDOW_DAYS)
     queryset = (
         AgendaItem.objects.filter(
             state=ApprovalState.APPROVED,
             plan__state=ApprovalState.APPROVED,
             session__state__in=ACTIVE_SESSION_STATES,
-            session__planned_month__gte=(today - datetime.timedelta(days=31)).replace(day=1),
-            session__planned_month__lte=horizon,
+            session__period_end__gte=today,
+            session__period_start__lte=horizon,
         )
         .select_related("session", "project", "parent")
         .prefetch_related(
@@ -94,6 +95,9 @@ def _reminder_candidates(*, day: datetime.date, days_before: int) -> QuerySet[Pr
             "assignee__is_active",
             "session__number",
             "session__planned_month",
+            "session__period_start",
+            "session__period_end",
+            "session__due_label",
             "session__starts_at",
             "session__state",
         )

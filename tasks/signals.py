@@ -53,6 +53,14 @@ def _follow_session(sender, instance, name, by, **kwargs) -> None:
         transitions.tasks_cancel_for_session(session=instance, by=by)
     elif name in ("postpone", "schedule"):
         transitions.tasks_reschedule_for_session(session=instance, by=by)
+        if name == "schedule" and instance.planned_month is None:
+            # Known only by a longer period («I квартал»), it had no tasks: its date is set now.
+            item_ids = list(
+                instance.items.filter(state=ApprovalState.APPROVED, plan__state=ApprovalState.APPROVED)
+                .values_list("pk", flat=True)
+            )
+            if item_ids:
+                transaction.on_commit(partial(assignment_enqueue, item_ids))
 
 
 @receiver(transition_fired, sender=PreparationTask, dispatch_uid="tasks_change_notice")

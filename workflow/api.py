@@ -189,7 +189,7 @@ class SessionViewSet(
     permission_classes = OFFICE_WRITE
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
-    ordering_fields = ["number", "planned_month", "starts_at", "state", "id"]
+    ordering_fields = ["number", "planned_month", "period_start", "starts_at", "state", "id"]
     ordering = ["-plan__year", "number", "id"]
 
     def get_queryset(self):

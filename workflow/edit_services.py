@@ -129,6 +129,8 @@ def session_create(
 ) -> Session:
     _require_staff(by)
     _check_fields(fields, SESSION_FIELDS)
+    if planned_month is None:
+        raise WorkflowError(_("Укажите месяц заседания."), code="invalid")
     with transaction.atomic():
         locked = _lock_plan(plan.pk)
         _require_draft(locked)

@@ -31,7 +31,16 @@ class MonthField(forms.CharField):
 
 
 class MonthFilter(django_filters.Filter):
+    """Sessions due in the month: their period (a month, a quarter, the year…) holds it.
+    ``field_name`` is the path to the session's ``period_start``."""
+
     field_class = MonthField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        prefix = self.field_name.removesuffix("period_start")
+        return qs.filter(**{f"{prefix}period_start__lte": value, f"{prefix}period_end__gte": value})
 
 
 class PlanFilter(django_filters.FilterSet):
@@ -45,8 +54,8 @@ class PlanFilter(django_filters.FilterSet):
 
 class SessionFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=SessionState.choices)
-    month = MonthFilter(field_name="planned_month", help_text=_("Месяц заседания: ГГГГ-ММ."))
-    year = django_filters.NumberFilter(field_name="planned_month__year", min_value=1, max_value=9999)
+    month = MonthFilter(field_name="period_start", help_text=_("Месяц заседания: ГГГГ-ММ (срок заседания включает его)."))
+    year = django_filters.NumberFilter(field_name="period_start__year", min_value=1, max_value=9999)
 
     class Meta:
         model = Session
@@ -60,7 +69,7 @@ class AgendaItemFilter(django_filters.FilterSet):
         min_value=1,
         help_text=_("id человека: пункты, где он ответственный сам или через группу."),
     )
-    month = MonthFilter(field_name="session__planned_month", help_text=_("Месяц заседания: ГГГГ-ММ."))
+    month = MonthFilter(field_name="session__period_start", help_text=_("Месяц заседания: ГГГГ-ММ (срок заседания включает его)."))
     top_level = django_filters.BooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text=_("true — только темы верхнего уровня.")
     )

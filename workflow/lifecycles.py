@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,7 +54,11 @@ SessionState = text_choices("SessionState", {
 
 def _schedule(session, *, starts_at: datetime.datetime, place: str = "") -> None:
     session.starts_at = starts_at
-    session.planned_month = starts_at.date().replace(day=1)
+    day = timezone.localtime(starts_at).date() if timezone.is_aware(starts_at) else starts_at.date()
+    if not session.period_start <= day <= session.period_end:
+        # A date outside the planned period moves the session to that month; inside it (a day of
+        # «I квартал»), the period stays as the document words it.
+        session.planned_month = day.replace(day=1)
     if place:
         session.place = place
 
@@ -64,12 +69,12 @@ def _postpone(session, *, planned_month: datetime.date, starts_at: datetime.date
 
 
 def _postpone_later(session, *, planned_month: datetime.date, starts_at=None) -> None:
-    if planned_month.replace(day=1) <= session.planned_month:
-        from workflow.months import month_label
+    if planned_month.replace(day=1) <= session.period_start:
+        from workflow.months import period_label
 
         raise TransitionError(
             _("Перенести заседание можно только на более поздний месяц, чем %(month)s.")
-            % {"month": month_label(session.planned_month)},
+            % {"month": period_label(session.period_start, session.period_end)},
             code="invalid", status=400,
         )
 

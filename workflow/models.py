@@ -19,6 +19,9 @@ from lifecycle.models import AppendOnlyModel, AppendOnlyQuerySet
 
 from .lifecycles import AGENDA_ITEM, PLAN, SESSION, SessionState
 
+# «И.о. руководителя …», «исполняющий обязанности …», «врио …» (documents.plan_format.is_acting).
+ACTING_POSITION = re.compile(r"^\s*(?:и\.\s?о\.|исполняющ\w* обязанности|врио)", re.IGNORECASE)
+
 
 class Plan(ApprovalLifecycle):
     """План заседаний: one per office and year."""
@@ -51,6 +54,15 @@ class Plan(ApprovalLifecycle):
         return self.state == ApprovalState.DRAFT
 
     @property
+    def approver_acting(self) -> bool:
+        """The approving signatory signs as acting head: the position, as written, says so."""
+        return bool(ACTING_POSITION.match(self.approver_position))
+
+    @property
+    def agreer_acting(self) -> bool:
+        return bool(ACTING_POSITION.match(self.agreer_position))
+
+    @property
     def accepts_new_items(self) -> bool:
         """Items are added to a draft (they move with it) or to an approved plan (amendments)."""
         return self.state in (ApprovalState.DRAFT, ApprovalState.APPROVED)
@@ -61,14 +73,28 @@ SessionLifecycle = SESSION.model_base(module=__name__, verbose_name=_("сост�
 
 
 class Session(SessionLifecycle):
-    """Заседание: a numbered session of the plan, due in a month, maybe at an exact time."""
+    """Заседание: a session of the plan, due in a period (a month, a quarter, a range of months
+    or the whole year) as the document words it, and on an exact date once scheduled.
+
+    ``period_start``/``period_end`` are the first and last day of the period; ``due_label`` is
+    the document's own wording of it («I квартал 2025 г.»). ``planned_month`` is the first day
+    of the period when it is one month, else null; setting it (edits, postponement) makes the
+    period that month (``save``).
+    """
 
     plan = models.ForeignKey(Plan, verbose_name=_("план"), on_delete=models.CASCADE, related_name="sessions")
     number = models.PositiveSmallIntegerField(_("№ п/п"))
     source_number = models.CharField(
         _("номер в документе"), max_length=20, blank=True, help_text=_("Как в исходном документе, например «2.»")
     )
-    planned_month = models.DateField(_("срок (месяц)"), help_text=_("Первое число месяца"))
+    planned_month = models.DateField(
+        _("срок (месяц)"), null=True, blank=True, help_text=_("Первое число месяца; пусто, если срок длиннее месяца")
+    )
+    period_start = models.DateField(_("начало срока"))
+    period_end = models.DateField(_("конец срока"))
+    due_label = models.CharField(
+        _("срок, как в документе"), max_length=100, blank=True, help_text=_("Например «I квартал 2025 г.»")
+    )
     starts_at = models.DateTimeField(_("дата и время"), null=True, blank=True)
     place = models.CharField(_("место"), max_length=500, blank=True)
 
@@ -76,24 +102,64 @@ class Session(SessionLifecycle):
         verbose_name = _("заседание")
         verbose_name_plural = _("заседания")
         ordering = ["plan", "number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="session_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="session_unique_number"),
+            models.CheckConstraint(condition=Q(period_start__lte=models.F("period_end")), name="session_period_order"),
+        ]
 
     def __str__(self) -> str:
-        return gettext("Заседание № %(number)s (%(due)s)") % {"number": self.number, "due": self.due_label}
+        return self.title
 
     @property
-    def due_label(self) -> str:
-        from workflow.months import month_label
+    def title(self) -> str:
+        """How every page, e-mail, calendar and task names the session (``workflow.months``)."""
+        from workflow.months import session_title
 
-        return month_label(self.planned_month)
+        return session_title(self)
+
+    def set_period(self, *, start: datetime.date, end: datetime.date, label: str = "") -> None:
+        """Due in ``start``–``end`` (whole months), worded ``label`` (the period's usual name if empty)."""
+        from workflow.months import period_label, single_month
+
+        self.period_start, self.period_end = start, end
+        self.planned_month = start if single_month(start, end) else None
+        self.due_label = label or period_label(start, end)
+
+    def save(self, *args, **kwargs) -> None:
+        self._sync_period()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "planned_month" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "period_start", "period_end", "due_label"}
+        super().save(*args, **kwargs)
+
+    def _sync_period(self) -> None:
+        """A month set in ``planned_month`` (an edit, a postponement) is the period from then on."""
+        from workflow.months import month_end, month_label, single_month
+
+        if self.planned_month is None:
+            if self.period_start is None:
+                raise ValueError("A session needs planned_month or a period (Session.set_period).")
+            if single_month(self.period_start, self.period_end):
+                self.planned_month = self.period_start  # a one-month period always has its month
+            return
+        month = self.planned_month.replace(day=1)
+        self.planned_month = month
+        if (self.period_start, self.period_end) != (month, month_end(month)) or not self.due_label:
+            self.period_start, self.period_end = month, month_end(month)
+            self.due_label = month_label(month)
 
     @property
-    def expected_date(self) -> datetime.date:
-        """The exact date when known; else the documented default day of the planned month."""
+    def is_one_month(self) -> bool:
+        return self.planned_month is not None
+
+    @property
+    def expected_date(self) -> datetime.date | None:
+        """The exact date when known; else the documented default day of a one-month period;
+        None for a longer period not yet scheduled (its date is still to be set)."""
         if self.starts_at:
-            from django.utils import timezone
-
             return timezone.localtime(self.starts_at).date()
+        if self.planned_month is None:
+            return None
         return self.planned_month.replace(day=settings.SESSION_DEFAULT_DAY)
 
 

@@ -156,8 +156,14 @@ class AgendaItemNodeSerializer(AgendaItemSerializer):
 class SessionSerializer(serializers.ModelSerializer):
     state = serializers.ChoiceField(choices=SessionState.choices, read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
-    due_label = serializers.CharField(read_only=True, help_text=_("Срок, как в плане: «Февраль 2023 г.»"))
-    expected_date = serializers.DateField(read_only=True, help_text=_("Точная дата или условный день месяца."))
+    due_label = serializers.CharField(
+        read_only=True, help_text=_("Срок, как в документе: «Февраль 2023 г.», «I квартал 2025 г.», «в течение года»")
+    )
+    title = serializers.CharField(read_only=True, help_text=_("Название заседания везде: по дате или сроку."))
+    expected_date = serializers.DateField(
+        read_only=True, allow_null=True,
+        help_text=_("Точная дата или условный день месяца; пусто, пока у срока длиннее месяца нет даты."),
+    )
     available_transitions = available_transitions_field(
         SESSION, help_text=_("Действия с заседанием, доступные текущему пользователю сейчас.")
     )
@@ -170,7 +176,10 @@ class SessionSerializer(serializers.ModelSerializer):
             "number",
             "source_number",
             "planned_month",
+            "period_start",
+            "period_end",
             "due_label",
+            "title",
             "starts_at",
             "expected_date",
             "place",
@@ -178,12 +187,15 @@ class SessionSerializer(serializers.ModelSerializer):
             "state_display",
             "available_transitions",
         ]
-        read_only_fields = ["starts_at"]
+        read_only_fields = ["starts_at", "period_start", "period_end"]
         extra_kwargs = {
             "plan": {"queryset": Plan.objects.all()},
             "number": {"required": False, "min_value": 1, "max_value": MAX_SESSION_NUMBER},
             "source_number": {"required": False},
-            "planned_month": {"help_text": _("Любой день месяца; хранится первое число.")},
+            "planned_month": {
+                "help_text": _("Любой день месяца; хранится первое число. Пусто, если срок длиннее месяца."),
+                "required": True, "allow_null": False,
+            },
         }
         # The number's uniqueness in the plan is checked by the service (and numbered there when omitted).
         validators = []
@@ -191,7 +203,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class SessionUpdateSerializer(SessionSerializer):
     class Meta(SessionSerializer.Meta):
-        read_only_fields = ["starts_at", "plan"]
+        read_only_fields = ["starts_at", "plan", "period_start", "period_end"]
         extra_kwargs = {k: v for k, v in SessionSerializer.Meta.extra_kwargs.items() if k != "plan"}
 
 
@@ -222,6 +234,12 @@ class SessionPostponeSerializer(serializers.Serializer):
 class PlanSerializer(ApprovalStateMixin, serializers.ModelSerializer):
     sessions_count = serializers.IntegerField(read_only=True)
     items_count = serializers.IntegerField(read_only=True)
+    approver_acting = serializers.BooleanField(
+        read_only=True, help_text=_("Утверждающий подписывает как исполняющий обязанности («И.о. …»).")
+    )
+    agreer_acting = serializers.BooleanField(
+        read_only=True, help_text=_("Согласующий подписывает как исполняющий обязанности («И.о. …»).")
+    )
 
     class Meta:
         model = Plan
@@ -232,8 +250,10 @@ class PlanSerializer(ApprovalStateMixin, serializers.ModelSerializer):
             "title",
             "approver_position",
             "approver_name",
+            "approver_acting",
             "agreer_position",
             "agreer_name",
+            "agreer_acting",
             "source_name",
             "created_at",
             "updated_at",

@@ -31,7 +31,7 @@ def test_responsible_sees_the_sessions_of_their_group_only(approved_plan, respon
 
     assert list(found) == [f"session-{december.pk}@127.0.0.1"]
     event = found[f"session-{december.pk}@127.0.0.1"]
-    assert str(event["SUMMARY"]) == "Заседание Проектного офиса № 5"
+    assert str(event["SUMMARY"]) == "Заседание в декабре 2023 г. — Проектный офис"
     description = str(event["DESCRIPTION"])
     assert "• Итоги реализации управленческих проектов МОУ в 2023 году." in description
     assert "Руководители управленческих портфелей департамента образования" in description

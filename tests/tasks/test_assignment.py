@@ -46,7 +46,7 @@ def test_one_assignment_notice_per_person_listing_their_tasks(approved_plan, off
     assert notice.kind == MessageKind.ASSIGNED and notice.recipient == office_head
     assert notice.to_email == office_head.email
     assert sorted(notice.related_ids) == sorted(PreparationTask.objects.values_list("id", flat=True))
-    assert "03.02.2023" in notice.body_text and "Заседание № 1" in notice.body_text
+    assert "03.02.2023" in notice.body_text and "Заседание в феврале 2023 г." in notice.body_text
     task = PreparationTask.objects.first()
     assert f"http://127.0.0.1:8000/tasks/{task.pk}/" in notice.body_text
     assert f"/tasks/{task.pk}/" in notice.body_html

@@ -131,7 +131,7 @@ def test_postponing_a_session_moves_open_tasks_and_cancelling_cancels_them(appro
     assert subjects == ["Задача подготовки отменена"] + ["Срок задачи изменён"] * 2 + ["Задача подготовки отменена"] * 2
     moved = notices[1]
     assert "Изменился срок задачи подготовки:" in moved.body_text and "Срок: 03.03.2023" in moved.body_text
-    assert "Заседание № 1 (Март 2023 г.)" in moved.body_text
+    assert "Заседание в марте 2023 г." in moved.body_text
     called_off = notices[4]
     # The session was called off by the office head: the notice names her (no longer «Система»).
     assert "Сергеева Ольга Александровна отменил(а) задачу подготовки:" in called_off.body_text

@@ -90,7 +90,7 @@ def test_office_staff_may_list_everyone_a_responsible_may_not(login, secretary, 
 def test_task_page_shows_details_session_due_and_history(login, responsible, my_task):
     html = _html(login(responsible).get(f"/tasks/{my_task.pk}/"))
     assert my_task.title in html
-    assert f"№ {my_task.session.number}, Декабрь 2023 г." in html
+    assert "Заседание в декабре 2023 г. (Декабрь 2023 г.)" in html
     assert "05.12.2023" in html
     assert "История" in html and "Назначить" in html and "Система" in html
     assert "Взять в работу" in html

@@ -32,8 +32,8 @@ from .common import (
 
 class SessionInline(admin.TabularInline):
     model = Session
-    fields = ("number", "source_number", "planned_month", "starts_at", "place", "state")
-    readonly_fields = ("starts_at", "state")
+    fields = ("number", "source_number", "planned_month", "due_label", "starts_at", "place", "state")
+    readonly_fields = ("due_label", "starts_at", "state")
     extra = 0
     show_change_link = True
 

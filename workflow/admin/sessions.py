@@ -30,7 +30,10 @@ class SessionMonthFilter(admin.SimpleListFilter):
     parameter_name = "month"
 
     def lookups(self, request, model_admin):
-        months = Session.objects.order_by("planned_month").values_list("planned_month", flat=True).distinct()
+        months = (
+            Session.objects.filter(planned_month__isnull=False)
+            .order_by("planned_month").values_list("planned_month", flat=True).distinct()
+        )
         return [(f"{m:%Y-%m}", month_label(m)) for m in months]
 
     def queryset(self, request, queryset):
@@ -107,8 +110,9 @@ class SessionAdmin(DomainErrorsAsMessagesMixin, TransitionAdminMixin, admin.Mode
     list_filter = ("plan", "state", SessionMonthFilter)
     search_fields = ("plan__title", "place", "items__text")
     list_select_related = ("plan",)
-    fields = ("plan", "number", "source_number", "planned_month", "starts_at", "place", "state")
-    readonly_fields = ("plan", "starts_at", "state")
+    fields = ("plan", "number", "source_number", "planned_month", "due_label", "period_start", "period_end",
+              "starts_at", "place", "state")
+    readonly_fields = ("plan", "due_label", "period_start", "period_end", "starts_at", "state")
     inlines = (SessionItemInline, SessionEventInline)
 
     def get_queryset(self, request):
@@ -117,7 +121,7 @@ class SessionAdmin(DomainErrorsAsMessagesMixin, TransitionAdminMixin, admin.Mode
         )
         return sessions.select_related("plan").annotate(item_total=Count("items"))
 
-    @admin.display(description=gettext_lazy("срок"), ordering="planned_month")
+    @admin.display(description=gettext_lazy("срок"), ordering="period_start")
     def due_label(self, session: Session) -> str:
         return session.due_label
 

@@ -12,6 +12,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="файл плана: текстовая выгрузка (.txt) или документ Word (.docx)")
         parser.add_argument("--dry-run", action="store_true", help="показать, что будет создано, ничего не записывая")
+        parser.add_argument("--numbering", choices=("sequential", "document"), default="sequential",
+                            help="номера заседаний: по порядку (по умолчанию) или как в документе")
 
     def handle(self, *args, path: str, dry_run: bool, **options):
         file = Path(path)
@@ -19,7 +21,8 @@ class Command(BaseCommand):
             raise CommandError(f"Файл не найден: {path}")
         try:
             plan_import_size_check(size=file.stat().st_size)  # before the file is read into memory
-            result = plan_import_file(content=file.read_bytes(), filename=file.name, dry_run=dry_run)
+            result = plan_import_file(content=file.read_bytes(), filename=file.name, dry_run=dry_run,
+                                      numbering=options["numbering"])
         except PlanImportError as exc:
             lines = [f"{path}:{d['line']}: {d['message']}" if d["line"] else f"{path}: {d['message']}"
                      for d in (exc.details or [])] or [exc.message]
