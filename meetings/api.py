@@ -1,0 +1,187 @@
+"""The meetings over HTTP.
+
+* ``/api/protocols/``: list, read, create (the secretary, for a held session: entries are
+  pre-filled from the agenda unless given), update while a draft; ``POST /api/protocols/{id}/
+  {submit|agree|approve|return|archive}/`` (the plan's life cycle), ``GET …/{id}/decisions/``
+  (the approval sheet), ``GET …/{id}/export/?format=docx|pdf``;
+* ``/api/sessions/{id}/agenda/?format=docx|pdf`` and ``/api/sessions/{id}/materials/`` (ZIP);
+* ``POST /api/assignment-tasks/{id}/extend/`` — a new due date with a reason;
+* ``GET /api/assignments/status/?protocol=&person=&from=&to=&format=json|docx``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api import OFFICE_READ
+from accounts.models import Role
+from approvals.models import Decision
+from approvals.serializers import DecisionSerializer
+from config.api_downloads import FileDownloadNegotiation
+from config.api_schema import error_responses
+from documents.api import _download, _requested_format
+from documents.pdf import docx_to_pdf
+from lifecycle.api import transition_actions
+from tasks.models import PreparationTask
+from workflow.visibility import sessions_visible
+
+from . import documents, selectors, services
+from .exceptions import MeetingsError, MeetingsForbidden
+from .lifecycles import PROTOCOL
+from .serializers import AssignmentExtendSerializer, ProtocolSerializer, ProtocolUpdateSerializer
+
+ZIP_TYPE = "application/zip"
+
+
+def _file(content: bytes, *, fmt: str, filename: str):
+    if fmt == "pdf":
+        content = docx_to_pdf(content)
+    return _download(content, fmt=fmt, filename=filename)
+
+
+class ProtocolViewSet(transition_actions(PROTOCOL, what="протокол", response=ProtocolSerializer),
+                      mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    permission_classes = OFFICE_READ
+    serializer_class = ProtocolSerializer
+    filterset_fields = ["session", "state"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return selectors.Protocol.objects.none()
+        return selectors.protocols_visible(user=self.request.user).prefetch_related(
+            "attendees__person", "entries__assignments__assignees", "entries__assignments__groups")
+
+    def get_serializer_class(self):
+        return ProtocolUpdateSerializer if self.action in ("update", "partial_update") else ProtocolSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        session = data.pop("session")
+        if not sessions_visible(user=self.request.user).filter(pk=session.pk).exists():
+            raise MeetingsError(_("Заседание не найдено."), code="not_found", status=404)
+        protocol = services.protocol_create(session=session, by=self.request.user)
+        if data:
+            protocol = services.protocol_update(protocol=protocol, by=self.request.user, data=data)
+        serializer.instance = self.get_queryset().get(pk=protocol.pk)
+
+    def perform_update(self, serializer):
+        services.protocol_update(protocol=serializer.instance, by=self.request.user, data=serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    @extend_schema(summary="Лист согласования протокола", responses={200: DecisionSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def decisions(self, request, pk=None):
+        protocol = self.get_object()
+        rows = Decision.objects.for_object(protocol).select_related("content_type")
+        return Response(DecisionSerializer(rows, many=True).data)
+
+    @extend_schema(summary="Протокол как документ Word или PDF", responses={(200, "application/octet-stream"):
+                                                                            OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], content_negotiation_class=FileDownloadNegotiation, filter_backends=[])
+    def export(self, request, pk=None):
+        fmt = _requested_format(request)
+        protocol = self.get_object()
+        return _file(documents.protocol_docx(protocol=protocol), fmt=fmt, filename=f"Протокол № {protocol.number}")
+
+
+class _SessionFileView(APIView):
+    permission_classes = OFFICE_READ
+    content_negotiation_class = FileDownloadNegotiation
+
+    def _session(self, request, pk: int):
+        return get_object_or_404(sessions_visible(user=request.user).select_related("plan"), pk=pk)
+
+
+class SessionAgendaView(_SessionFileView):
+    @extend_schema(summary="Повестка заседания (Word или PDF)", tags=["sessions"],
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **error_responses(400, 404)})
+    def get(self, request, pk: int):
+        fmt = _requested_format(request)
+        session = self._session(request, pk)
+        return _file(documents.agenda_docx(session=session), fmt=fmt, filename=f"Повестка заседания № {session.number}")
+
+
+class SessionMaterialsView(_SessionFileView):
+    @extend_schema(summary="Материалы заседания одним архивом", tags=["sessions"],
+                   responses={(200, ZIP_TYPE): OpenApiTypes.BINARY, **error_responses(404)})
+    def get(self, request, pk: int):
+        session = self._session(request, pk)
+        content, _count = documents.materials_zip(session=session)
+        response = HttpResponse(content, content_type=ZIP_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"Материалы заседания № {session.number}.zip")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class AssignmentExtendView(APIView):
+    permission_classes = OFFICE_READ
+
+    @extend_schema(summary="Продлить срок поручения", request=AssignmentExtendSerializer,
+                   responses={200: OpenApiTypes.OBJECT, **error_responses(400, 403, 404, 409)})
+    def post(self, request, pk: int):
+        body = AssignmentExtendSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = get_object_or_404(PreparationTask.objects.visible_to(request.user), pk=pk)
+        event = services.assignment_task_extend(task=task, by=request.user, **body.validated_data)
+        return Response({"id": task.pk, "due_date": task.due_date, "event": event.pk, "comment": event.comment})
+
+
+def _day(value: str | None) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise MeetingsError(_("Дата «%(value)s» не в формате ГГГГ-ММ-ДД.") % {"value": value[:20]}) from exc
+
+
+def _int(value: str | None) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit():
+        raise MeetingsError(_("Ожидается число: «%(value)s».") % {"value": value[:20]})
+    return int(value)
+
+
+class AssignmentStatusView(APIView):
+    permission_classes = OFFICE_READ
+    content_negotiation_class = FileDownloadNegotiation
+
+    @extend_schema(summary="Исполнение поручений: по протоколу, исполнителю и периоду",
+                   responses={200: OpenApiTypes.OBJECT, **error_responses(400, 403)})
+    def get(self, request):
+        if request.user.role not in (Role.OFFICE_HEAD, Role.SECRETARY, Role.DEPARTMENT_HEAD):
+            raise MeetingsForbidden(_("Исполнение поручений доступно руководителю и секретарю Проектного офиса."))
+        params = request.query_params
+        rows = selectors.assignment_status(
+            today=timezone.localdate(), protocol_id=_int(params.get("protocol")), person_id=_int(params.get("person")),
+            due_from=_day(params.get("from")), due_to=_day(params.get("to")),
+        )
+        fmt = params.get("format", "json")
+        if fmt in ("docx", "pdf"):
+            content = documents.status_docx(rows=rows, title="Исполнение поручений")
+            return _file(content, fmt=fmt, filename="Исполнение поручений")
+        if fmt != "json":
+            raise MeetingsError(_("Неизвестный формат «%(format)s»: доступны json, docx и pdf.")
+                                % {"format": fmt[:20]}, code="invalid_format")
+        return Response([
+            {"protocol": row.protocol.pk, "protocol_number": row.protocol.number, "assignment": row.assignment.pk,
+             "task": row.task.pk, "text": row.task.title, "assignee": row.task.assignee_id,
+             "assignee_name": str(row.task.assignee), "due_date": row.task.due_date, "state": row.task.state,
+             "state_display": row.task.state_display, "overdue": row.overdue}
+            for row in rows
+        ])
