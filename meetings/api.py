@@ -6,7 +6,7 @@
   (the approval sheet), ``GET …/{id}/export/?format=docx|pdf``;
 * ``/api/sessions/{id}/agenda/?format=docx|pdf`` and ``/api/sessions/{id}/materials/`` (ZIP);
 * ``POST /api/assignment-tasks/{id}/extend/`` — a new due date with a reason;
-* ``GET /api/assignments/status/?protocol=&person=&from=&to=&format=json|docx``.
+* ``GET /api/assignments/status/?protocol=&person=&from=&to=`` and ``…/status/export/?format=docx|pdf``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -31,6 +31,8 @@ from approvals.models import Decision
 from approvals.serializers import DecisionSerializer
 from config.api_downloads import FileDownloadNegotiation
 from config.api_schema import error_responses
+from documents.api import _FILE_RESPONSES as FILE_RESPONSES
+from documents.api import _FORMAT_PARAMETER as FORMAT_PARAMETER
 from documents.api import _download, _requested_format
 from documents.pdf import docx_to_pdf
 from lifecycle.api import transition_actions
@@ -40,7 +42,13 @@ from workflow.visibility import sessions_visible
 from . import documents, selectors, services
 from .exceptions import MeetingsError, MeetingsForbidden
 from .lifecycles import PROTOCOL
-from .serializers import AssignmentExtendSerializer, ProtocolSerializer, ProtocolUpdateSerializer
+from .serializers import (
+    AssignmentExtendResultSerializer,
+    AssignmentExtendSerializer,
+    AssignmentStatusSerializer,
+    ProtocolSerializer,
+    ProtocolUpdateSerializer,
+)
 
 ZIP_TYPE = "application/zip"
 
@@ -88,8 +96,8 @@ class ProtocolViewSet(transition_actions(PROTOCOL, what="протокол", resp
         rows = Decision.objects.for_object(protocol).select_related("content_type")
         return Response(DecisionSerializer(rows, many=True).data)
 
-    @extend_schema(summary="Протокол как документ Word или PDF", responses={(200, "application/octet-stream"):
-                                                                            OpenApiTypes.BINARY})
+    @extend_schema(summary="Протокол как документ Word или PDF", parameters=[FORMAT_PARAMETER],
+                   responses={**FILE_RESPONSES, **error_responses(404)})
     @action(detail=True, methods=["get"], content_negotiation_class=FileDownloadNegotiation, filter_backends=[])
     def export(self, request, pk=None):
         fmt = _requested_format(request)
@@ -106,8 +114,8 @@ class _SessionFileView(APIView):
 
 
 class SessionAgendaView(_SessionFileView):
-    @extend_schema(summary="Повестка заседания (Word или PDF)", tags=["sessions"],
-                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **error_responses(400, 404)})
+    @extend_schema(summary="Повестка заседания (Word или PDF)", tags=["sessions"], parameters=[FORMAT_PARAMETER],
+                   responses={**FILE_RESPONSES, **error_responses(404)})
     def get(self, request, pk: int):
         fmt = _requested_format(request)
         session = self._session(request, pk)
@@ -131,13 +139,14 @@ class AssignmentExtendView(APIView):
     permission_classes = OFFICE_READ
 
     @extend_schema(summary="Продлить срок поручения", request=AssignmentExtendSerializer,
-                   responses={200: OpenApiTypes.OBJECT, **error_responses(400, 403, 404, 409)})
+                   responses={200: AssignmentExtendResultSerializer, **error_responses(400, 403, 404, 409)})
     def post(self, request, pk: int):
         body = AssignmentExtendSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         task = get_object_or_404(PreparationTask.objects.visible_to(request.user), pk=pk)
         event = services.assignment_task_extend(task=task, by=request.user, **body.validated_data)
-        return Response({"id": task.pk, "due_date": task.due_date, "event": event.pk, "comment": event.comment})
+        return Response(AssignmentExtendResultSerializer(
+            {"id": task.pk, "due_date": task.due_date, "event": event.pk, "comment": event.comment}).data)
 
 
 def _day(value: str | None) -> datetime.date | None:
@@ -157,31 +166,37 @@ def _int(value: str | None) -> int | None:
     return int(value)
 
 
+def _status_rows(request) -> list:
+    if request.user.role not in (Role.OFFICE_HEAD, Role.SECRETARY, Role.DEPARTMENT_HEAD):
+        raise MeetingsForbidden(_("Исполнение поручений доступно руководителю и секретарю Проектного офиса."))
+    params = request.query_params
+    return selectors.assignment_status(
+        today=timezone.localdate(), protocol_id=_int(params.get("protocol")), person_id=_int(params.get("person")),
+        due_from=_day(params.get("from")), due_to=_day(params.get("to")),
+    )
+
+
+_STATUS_FILTERS = [OpenApiParameter("protocol", int), OpenApiParameter("person", int),
+                   OpenApiParameter("from", datetime.date), OpenApiParameter("to", datetime.date)]
+
+
 class AssignmentStatusView(APIView):
+    permission_classes = OFFICE_READ
+
+    @extend_schema(summary="Исполнение поручений: по протоколу, исполнителю и периоду", parameters=_STATUS_FILTERS,
+                   responses={200: AssignmentStatusSerializer(many=True), **error_responses(400, 403)})
+    def get(self, request):
+        return Response(AssignmentStatusSerializer(_status_rows(request), many=True).data)
+
+
+class AssignmentStatusExportView(APIView):
     permission_classes = OFFICE_READ
     content_negotiation_class = FileDownloadNegotiation
 
-    @extend_schema(summary="Исполнение поручений: по протоколу, исполнителю и периоду",
-                   responses={200: OpenApiTypes.OBJECT, **error_responses(400, 403)})
+    @extend_schema(summary="Исполнение поручений: документ Word или PDF",
+                   parameters=[*_STATUS_FILTERS, FORMAT_PARAMETER],
+                   responses={**FILE_RESPONSES, **error_responses(403)})
     def get(self, request):
-        if request.user.role not in (Role.OFFICE_HEAD, Role.SECRETARY, Role.DEPARTMENT_HEAD):
-            raise MeetingsForbidden(_("Исполнение поручений доступно руководителю и секретарю Проектного офиса."))
-        params = request.query_params
-        rows = selectors.assignment_status(
-            today=timezone.localdate(), protocol_id=_int(params.get("protocol")), person_id=_int(params.get("person")),
-            due_from=_day(params.get("from")), due_to=_day(params.get("to")),
-        )
-        fmt = params.get("format", "json")
-        if fmt in ("docx", "pdf"):
-            content = documents.status_docx(rows=rows, title="Исполнение поручений")
-            return _file(content, fmt=fmt, filename="Исполнение поручений")
-        if fmt != "json":
-            raise MeetingsError(_("Неизвестный формат «%(format)s»: доступны json, docx и pdf.")
-                                % {"format": fmt[:20]}, code="invalid_format")
-        return Response([
-            {"protocol": row.protocol.pk, "protocol_number": row.protocol.number, "assignment": row.assignment.pk,
-             "task": row.task.pk, "text": row.task.title, "assignee": row.task.assignee_id,
-             "assignee_name": str(row.task.assignee), "due_date": row.task.due_date, "state": row.task.state,
-             "state_display": row.task.state_display, "overdue": row.overdue}
-            for row in rows
-        ])
+        fmt = _requested_format(request)
+        content = documents.status_docx(rows=_status_rows(request), title="Исполнение поручений")
+        return _file(content, fmt=fmt, filename="Исполнение поручений")

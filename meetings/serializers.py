@@ -79,3 +79,24 @@ class ProtocolUpdateSerializer(ProtocolSerializer):
 class AssignmentExtendSerializer(serializers.Serializer):
     due_date = serializers.DateField(help_text=_("Новый срок, позже текущего."))
     reason = serializers.CharField(max_length=4000, help_text=_("Причина продления (обязательна)."))
+
+
+class AssignmentStatusSerializer(serializers.Serializer):
+    protocol = serializers.IntegerField(source="protocol.pk")
+    protocol_number = serializers.IntegerField(source="protocol.number")
+    assignment = serializers.IntegerField(source="assignment.pk")
+    task = serializers.IntegerField(source="task.pk")
+    text = serializers.CharField(source="task.title")
+    assignee = serializers.IntegerField(source="task.assignee_id")
+    assignee_name = serializers.CharField(source="task.assignee.__str__")
+    due_date = serializers.DateField(source="task.due_date")
+    state = serializers.CharField(source="task.state")
+    state_display = serializers.CharField(source="task.state_display")
+    overdue = serializers.BooleanField()
+
+
+class AssignmentExtendResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    due_date = serializers.DateField()
+    event = serializers.IntegerField(help_text=_("Строка истории задачи с причиной продления."))
+    comment = serializers.CharField()

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from .api import (
     AssignmentExtendView,
+    AssignmentStatusExportView,
     AssignmentStatusView,
     ProtocolViewSet,
     SessionAgendaView,
@@ -21,5 +22,6 @@ urlpatterns = [
     path("sessions/<int:pk>/materials/", SessionMaterialsView.as_view(), name="session-materials"),
     path("assignment-tasks/<int:pk>/extend/", AssignmentExtendView.as_view(), name="assignment-task-extend"),
     path("assignments/status/", AssignmentStatusView.as_view(), name="assignment-status"),
+    path("assignments/status/export/", AssignmentStatusExportView.as_view(), name="assignment-status-export"),
     *router.urls,
 ]
