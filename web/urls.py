@@ -7,7 +7,7 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from .forms import OfficePasswordResetForm
-from .views import board, plans, tasks
+from .views import board, meetings, plans, tasks
 
 pages = [
     path("", RedirectView.as_view(pattern_name="web:tasks", query_string=True), name="home"),
@@ -21,6 +21,12 @@ pages = [
     path("plans/<int:pk>/transition/", plans.plan_transition, name="plan-transition"),
     path("items/<int:pk>/transition/", plans.item_transition, name="item-transition"),
     path("overdue/", board.overdue_board, name="overdue"),
+    path("meetings/sessions/<int:pk>/", meetings.session_page, name="meetings-session"),
+    path("meetings/sessions/<int:pk>/protocol/", meetings.protocol_start, name="meetings-protocol-start"),
+    path("meetings/protocols/<int:pk>/", meetings.protocol_page, name="meetings-protocol"),
+    path("meetings/protocols/<int:pk>/save/", meetings.protocol_save, name="meetings-protocol-save"),
+    path("meetings/protocols/<int:pk>/transition/", meetings.protocol_transition, name="meetings-protocol-transition"),
+    path("meetings/assignments/", meetings.assignment_status_page, name="meetings-assignments"),
 ]
 
 auth = [
