@@ -4,7 +4,9 @@ assigned --start--> in_progress --submit(result)--> submitted --accept--> done
 submitted --return(comment)--> in_progress          any open --cancel--> cancelled
 
 The assignee starts and submits (with a result attached); the office head accepts, returns with
-a comment, or cancels. "Overdue" is derived from the due date and the state, never stored.
+a comment, or cancels; a protocol's assignment may name a control person (``controller``), who
+accepts or returns its report as well (``RolesOrController``). "Overdue" is derived from the due
+date and the state, never stored.
 """
 
 from __future__ import annotations
@@ -99,11 +101,12 @@ TASK = Lifecycle(
                    _ASSIGNEE, conditions=(Condition(_result_attached, code="result_required", status=400),),
                    description="«В работе» → «На проверке»; нужен приложенный результат. Исполнитель задачи."),
         Transition(TaskTransition.ACCEPT, TaskTransition.ACCEPT.label, (TaskState.SUBMITTED,), TaskState.DONE,
-                   _CONTROL, description="«На проверке» → «Принята». Руководитель Проектного офиса."),
+                   _CONTROL, description="«На проверке» → «Принята». Руководитель Проектного офиса или контролирующий исполнение "
+                   "поручения по протоколу."),
         Transition(TaskTransition.RETURN, TaskTransition.RETURN.label, (TaskState.SUBMITTED,), TaskState.IN_PROGRESS,
                    _CONTROL, comment_required=True,
                    description="«На проверке» → «В работе», с обязательным комментарием. Руководитель Проектного "
-                   "офиса."),
+                   "офиса или контролирующий исполнение поручения по протоколу."),
         Transition(TaskTransition.CANCEL, TaskTransition.CANCEL.label, OPEN_STATES, TaskState.CANCELLED,
                    _OFFICE_HEAD, description="Открытая задача → «Отменена». Руководитель Проектного офиса."),
     ),

@@ -117,6 +117,10 @@ def test_the_session_page_and_the_protocol_from_it(meeting_plan, approved_protoc
     assert "О ходе исполнения поручений" in upcoming and "Подготовить справку" in upcoming
     shown = _client(responsible).get(f"/meetings/protocols/{approved_protocol.pk}/").content.decode()
     assert "Принять к сведению." in shown and "protocol-editor" not in shown
+    task = PreparationTask.objects.get(kind=TaskKind.PROTOCOL_ASSIGNMENT)
+    task_page = _client(responsible).get(f"/tasks/{task.pk}/").content.decode()
+    assert f"/meetings/protocols/{approved_protocol.pk}/" in task_page and "Поручение по протоколу" in task_page
+    assert str(task.title) in _client(responsible).get("/tasks/").content.decode()
 
 
 def test_the_status_page_is_the_offices(approved_protocol, office_head, responsible):

@@ -177,3 +177,17 @@ def test_the_materials_pack_holds_accepted_results_named_by_item_and_author(
     (name,) = archive.namelist()
     assert name == "01 Тема 1.1 — Петров П.П..txt"
     assert archive.read(name).decode() == accepted.result_text
+
+
+def test_an_assignment_is_on_its_assignees_calendar_and_overdue_board(
+    held, secretary, office_head, department_head, responsible,
+):
+    from calendars.selectors import calendar_tasks_for
+    from tasks.selectors import overdue_summary
+
+    protocol = _draft(held, secretary, {"text": "Отчитаться", "assignees": [responsible], "due_date": DUE})
+    _approve(protocol, secretary, office_head, department_head)
+    task = PreparationTask.objects.get(kind=TaskKind.PROTOCOL_ASSIGNMENT)
+    assert task in calendar_tasks_for(user=responsible)
+    late = overdue_summary(today=DUE + datetime.timedelta(days=1))
+    assert {"assignee": responsible.pk, "name": "Петров П.П.", "count": 1} in late["by_person"]
