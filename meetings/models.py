@@ -117,8 +117,9 @@ class Entry(models.Model):
 
     protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="entries")
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+    # The title keeps the question's text should the item later leave the plan.
     item = models.ForeignKey("workflow.AgendaItem", verbose_name=_("пункт повестки"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
+                             on_delete=models.SET_NULL, related_name="+")
     title = models.TextField(_("вопрос"))
     heard = models.TextField(_("слушали"), blank=True)
     decided = models.TextField(_("решили"), blank=True)

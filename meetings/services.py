@@ -20,6 +20,7 @@ from outbox.services import outbox_message_build, outbox_messages_add
 from tasks.models import PreparationTask, TaskEvent, TaskKind, TaskState, TaskTransition
 from tasks.notices import SessionCalendars, email_template, task_url
 from workflow.lifecycles import SessionState
+from workflow.models import Session
 
 from . import selectors
 from .exceptions import MeetingsError, MeetingsForbidden, ProtocolExists, ProtocolNotEditable
@@ -43,7 +44,9 @@ def protocol_create(*, session, by) -> Protocol:
         raise MeetingsError(_("Протокол оформляется только по проведённому заседанию."), code="invalid_state",
                             status=409)
     with transaction.atomic():
-        if Protocol.objects.select_for_update().filter(session=session).exists():
+        # The session's row is the lock: two secretaries at once, the second sees the first's protocol.
+        Session.objects.select_for_update().filter(pk=session.pk).exists()
+        if Protocol.objects.filter(session=session).exists():
             raise ProtocolExists(_("Протокол этого заседания уже создан."))
         local_start = timezone.localtime(session.starts_at) if session.starts_at else None
         protocol = Protocol.objects.create(

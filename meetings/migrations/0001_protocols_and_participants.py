@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('title', models.TextField(verbose_name='вопрос')),
                 ('heard', models.TextField(blank=True, verbose_name='слушали')),
                 ('decided', models.TextField(blank=True, verbose_name='решили')),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.agendaitem', verbose_name='пункт повестки')),
+                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workflow.agendaitem', verbose_name='пункт повестки')),
                 ('protocol', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='meetings.protocol')),
             ],
             options={
