@@ -8,8 +8,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Заседания: повестка, протокол, поручения")
 
     def ready(self) -> None:
+        from lifecycle.kernel import transition_fired
         from tasks.chase import daily_chase
 
-        from .mailing import on_daily_chase
+        from .mailing import on_daily_chase, on_transition_fired
 
         daily_chase.connect(on_daily_chase, dispatch_uid="meetings.agendas")
+        transition_fired.connect(on_transition_fired, dispatch_uid="meetings.material_late")

@@ -91,3 +91,30 @@ def agendas_send_due(*, day: datetime.date) -> int:
 
 def on_daily_chase(sender, *, day: datetime.date, **kwargs) -> None:
     agendas_send_due(day=day)
+
+
+def material_late_notify(*, task) -> int:
+    """A preparation result accepted after the session's agenda went out: the participants hear
+    of it (one e-mail each, in the acceptance's transaction). 0 when the agenda is not out yet,
+    the session is over, or the task is not a preparation of an agenda item."""
+    session = task.session
+    if task.item_id is None or session.state != SessionState.SCHEDULED:
+        return 0
+    if not AgendaMailing.objects.filter(session=session).exists():
+        return 0
+    people = [person for person in selectors.session_participants(session=session) if person.email]
+    context = {"session": session, "task": task, **session_links(session)}
+    outbox_messages_add(messages=[
+        outbox_message_build(recipient=person, kind=AGENDA_KIND, day=timezone.localdate(), key=f"material:{task.pk}",
+                             template="meetings/email/material", context={"person": person, **context},
+                             related_ids=[session.pk, task.pk], send_on_commit=True)
+        for person in people
+    ])
+    return len(people)
+
+
+def on_transition_fired(sender, *, instance, name: str, **kwargs) -> None:
+    from tasks.models import PreparationTask, TaskTransition
+
+    if sender is PreparationTask and name == TaskTransition.ACCEPT:
+        material_late_notify(task=instance)

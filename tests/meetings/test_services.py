@@ -191,3 +191,27 @@ def test_an_assignment_is_on_its_assignees_calendar_and_overdue_board(
     assert task in calendar_tasks_for(user=responsible)
     late = overdue_summary(today=DUE + datetime.timedelta(days=1))
     assert {"assignee": responsible.pk, "name": "Петров П.П.", "count": 1} in late["by_person"]
+
+
+def test_a_material_accepted_after_the_agenda_went_out_is_announced(meeting_plan, settings, office_head, responsible):
+    _plan, first, _second = meeting_plan
+    item = first.items.order_by("order").first()
+    task = PreparationTask.objects.create(item=item, session=first, assignee=responsible,
+                                          kind=TaskKind.ITEM_PREPARATION, kind_key="item", title="Подготовка",
+                                          due_date=DUE, result_text="Справка", state=TaskState.SUBMITTED)
+    day = agenda_sending_day(session_date=first.expected_date,
+                             working_days=settings.MEETINGS_AGENDA_WORKING_DAYS_BEFORE)
+    agendas_send_due(day=day)
+    fire(obj=task, name="accept", by=office_head)
+    late = OutboxMessage.objects.filter(kind=AGENDA_KIND, key=f"material:{task.pk}")
+    assert late.count() == 4
+    assert "Новый материал к заседанию № 1" in late.first().subject
+
+
+def test_no_announcement_before_the_agenda(meeting_plan, office_head, responsible):
+    _plan, first, _second = meeting_plan
+    task = PreparationTask.objects.create(item=first.items.first(), session=first, assignee=responsible,
+                                          kind=TaskKind.ITEM_PREPARATION, kind_key="item", title="Подготовка",
+                                          due_date=DUE, result_text="Справка", state=TaskState.SUBMITTED)
+    fire(obj=task, name="accept", by=office_head)
+    assert not OutboxMessage.objects.filter(kind=AGENDA_KIND).exists()
