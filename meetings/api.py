@@ -46,6 +46,8 @@ from .serializers import (
     AssignmentExtendResultSerializer,
     AssignmentExtendSerializer,
     AssignmentStatusSerializer,
+    ParticipantAddSerializer,
+    ParticipantSerializer,
     ProtocolSerializer,
     ProtocolUpdateSerializer,
 )
@@ -105,12 +107,15 @@ class ProtocolViewSet(transition_actions(PROTOCOL, what="протокол", resp
         return _file(documents.protocol_docx(protocol=protocol), fmt=fmt, filename=f"Протокол № {protocol.number}")
 
 
-class _SessionFileView(APIView):
+class _SessionView(APIView):
     permission_classes = OFFICE_READ
-    content_negotiation_class = FileDownloadNegotiation
 
     def _session(self, request, pk: int):
         return get_object_or_404(sessions_visible(user=request.user).select_related("plan"), pk=pk)
+
+
+class _SessionFileView(_SessionView):
+    content_negotiation_class = FileDownloadNegotiation
 
 
 class SessionAgendaView(_SessionFileView):
@@ -133,6 +138,41 @@ class SessionMaterialsView(_SessionFileView):
             True, f"Материалы заседания № {session.number}.zip")
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class SessionParticipantsView(_SessionView):
+    """``GET`` the participants (by rule and added), ``POST {"person": id}`` adds one (office staff)."""
+
+    def _answer(self, session):
+        added = set(session.participants.values_list("person_id", flat=True))
+        people = selectors.session_participants(session=session)
+        for person in people:
+            person.added = person.pk in added
+        return Response(ParticipantSerializer(people, many=True).data)
+
+    @extend_schema(summary="Участники заседания", tags=["sessions"],
+                   responses={200: ParticipantSerializer(many=True), **error_responses(404)})
+    def get(self, request, pk: int):
+        return self._answer(self._session(request, pk))
+
+    @extend_schema(summary="Добавить участника заседания", tags=["sessions"], request=ParticipantAddSerializer,
+                   responses={200: ParticipantSerializer(many=True), **error_responses(400, 403, 404)})
+    def post(self, request, pk: int):
+        session = self._session(request, pk)
+        body = ParticipantAddSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.participant_add(session=session, person=body.validated_data["person"], by=request.user)
+        return self._answer(session)
+
+
+class SessionParticipantView(_SessionView):
+    @extend_schema(summary="Убрать добавленного участника", tags=["sessions"],
+                   responses={204: None, **error_responses(403, 404)})
+    def delete(self, request, pk: int, person: int):
+        session = self._session(request, pk)
+        if not services.participant_remove(session=session, person_id=person, by=request.user):
+            raise MeetingsError(_("Этот человек не добавлялся к заседанию."), code="not_found", status=404)
+        return Response(status=204)
 
 
 class AssignmentExtendView(APIView):

@@ -100,3 +100,15 @@ class AssignmentExtendResultSerializer(serializers.Serializer):
     due_date = serializers.DateField()
     event = serializers.IntegerField(help_text=_("Строка истории задачи с причиной продления."))
     comment = serializers.CharField()
+
+
+class ParticipantSerializer(serializers.Serializer):
+    person = serializers.IntegerField(source="pk", help_text=_("Участник заседания."))
+    name = serializers.CharField(source="__str__")
+    position = serializers.CharField(source="position_label")
+    email = serializers.EmailField()
+    added = serializers.BooleanField(help_text=_("Добавлен к заседанию вручную (иначе — по правилу)."))
+
+
+class ParticipantAddSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))

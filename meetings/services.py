@@ -202,7 +202,7 @@ def participant_add(*, session, person, by) -> SessionParticipant:
     return participant
 
 
-def participant_remove(*, session, person, by) -> int:
+def participant_remove(*, session, person_id: int, by) -> int:
     _require_staff(by)
-    deleted, _rows = SessionParticipant.objects.filter(session=session, person=person).delete()
+    deleted, _rows = SessionParticipant.objects.filter(session=session, person_id=person_id).delete()
     return deleted

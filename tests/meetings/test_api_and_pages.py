@@ -139,3 +139,17 @@ def test_a_saved_editor_form_with_a_bad_date_changes_nothing(held, secretary):
     assert answer.status_code == 302
     entry.refresh_from_db()
     assert entry.decided == "" and datetime.date(2030, 3, 12) == protocol.held_on
+
+
+def test_participants_are_listed_added_and_removed_by_the_office(meeting_plan, api_as, secretary, responsible,
+                                                                 outsider, third):
+    _plan, first, _second = meeting_plan
+    url = f"/api/sessions/{first.pk}/participants/"
+    listed = api_as(responsible).get(url).json()
+    assert {row["person"] for row in listed} >= {responsible.pk} and not any(row["added"] for row in listed)
+    assert api_as(responsible).post(url, {"person": third.pk}, format="json").status_code == 403
+    added = api_as(secretary).post(url, {"person": third.pk}, format="json")
+    assert added.status_code == 200
+    assert [row["person"] for row in added.json() if row["added"]] == [third.pk]
+    assert api_as(secretary).delete(f"{url}{third.pk}/").status_code == 204
+    assert api_as(secretary).delete(f"{url}{third.pk}/").status_code == 404
