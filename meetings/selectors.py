@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import ResponsibleGroup, Role, User
 from approvals.models import ApprovalState
-from tasks.models import PreparationTask, TaskKind, TaskState
+from tasks.models import OPEN_STATES, PreparationTask, TaskKind, TaskState
+from workflow.lifecycles import SessionState
 from workflow.models import AgendaItem, Responsibility, Session
 
 from .models import Assignment, Protocol
@@ -109,12 +110,16 @@ def assignment_tasks(*, protocol_id: int | None = None, person_id: int | None = 
 
 def assignments_for_control(*, session: Session) -> list[PreparationTask]:
     """«О ходе исполнения поручений»: assignment tasks of earlier sessions' protocols due by this
-    session's date, whatever their state (cancelled ones aside)."""
-    return list(
-        assignment_tasks(due_to=session.expected_date)
-        .exclude(session=session)
-        .exclude(state=TaskState.CANCELLED)
-    )
+    session's date, with their state (cancelled ones aside). One closed before an earlier
+    session was heard there already: only the open ones and those due since then are listed."""
+    queryset = (assignment_tasks(due_to=session.expected_date).exclude(session=session)
+                .exclude(state=TaskState.CANCELLED))
+    held = (Session.objects.filter(state=SessionState.HELD, planned_month__lte=session.planned_month)
+            .exclude(pk=session.pk).only("planned_month", "starts_at"))
+    earlier = [s.expected_date for s in held if s.expected_date < session.expected_date]
+    if earlier:
+        queryset = queryset.filter(Q(state__in=OPEN_STATES) | Q(due_date__gt=max(earlier)))
+    return list(queryset)
 
 
 @dataclass

@@ -215,3 +215,21 @@ def test_no_announcement_before_the_agenda(meeting_plan, office_head, responsibl
                                           due_date=DUE, result_text="Справка", state=TaskState.SUBMITTED)
     fire(obj=task, name="accept", by=office_head)
     assert not OutboxMessage.objects.filter(kind=AGENDA_KIND).exists()
+
+
+def test_the_control_lists_open_assignments_and_those_due_since_the_last_session(
+    meeting_plan, held, secretary, office_head, department_head, responsible, responsible2,
+):
+    from meetings.selectors import assignments_for_control
+
+    _plan, _first, second = meeting_plan
+    protocol = _draft(held, secretary, {"text": "Открытое", "assignees": [responsible], "due_date": DUE},
+                      {"text": "Закрытое давно", "assignees": [responsible2], "due_date": datetime.date(2030, 3, 1)})
+    _approve(protocol, secretary, office_head, department_head)
+    closed = PreparationTask.objects.get(title="Закрытое давно")
+    closed.result_text = "Сделано"
+    closed.save(update_fields=["result_text"])
+    for name, by in (("start", responsible2), ("submit", responsible2), ("accept", office_head)):
+        fire(obj=closed, name=name, by=by)
+    listed = [task.title for task in assignments_for_control(session=second)]
+    assert listed == ["Открытое"]  # the closed one was due before the session that was held since
