@@ -22,6 +22,7 @@ pages = [
     path("items/<int:pk>/transition/", plans.item_transition, name="item-transition"),
     path("overdue/", board.overdue_board, name="overdue"),
     path("meetings/sessions/<int:pk>/", meetings.session_page, name="meetings-session"),
+    path("meetings/sessions/<int:pk>/participants/", meetings.participant_add, name="meetings-participant-add"),
     path("meetings/sessions/<int:pk>/protocol/", meetings.protocol_start, name="meetings-protocol-start"),
     path("meetings/protocols/<int:pk>/", meetings.protocol_page, name="meetings-protocol"),
     path("meetings/protocols/<int:pk>/save/", meetings.protocol_save, name="meetings-protocol-save"),

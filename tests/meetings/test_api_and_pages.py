@@ -153,3 +153,13 @@ def test_participants_are_listed_added_and_removed_by_the_office(meeting_plan, a
     assert [row["person"] for row in added.json() if row["added"]] == [third.pk]
     assert api_as(secretary).delete(f"{url}{third.pk}/").status_code == 204
     assert api_as(secretary).delete(f"{url}{third.pk}/").status_code == 404
+
+
+def test_the_secretary_adds_a_participant_on_the_session_page(meeting_plan, secretary, responsible, third):
+    _plan, first, _second = meeting_plan
+    url = f"/meetings/sessions/{first.pk}/participants/"
+    assert _client(secretary).post(url, {"person": "x"}).status_code == 302
+    assert _client(responsible).post(url, {"person": third.pk}).status_code == 403
+    assert _client(secretary).post(url, {"person": third.pk}).status_code == 302
+    assert first.participants.filter(person=third).exists()
+    assert "Кузнецов К.К." in _client(secretary).get(f"/meetings/sessions/{first.pk}/").content.decode()

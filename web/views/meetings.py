@@ -46,9 +46,30 @@ def session_page(request, pk: int):
         "materials": selectors.session_materials(session=session),
         "participants": selectors.session_participants(session=session),
         "protocol": protocol, "is_staff": request.user.role in STAFF,
+        "people": User.objects.filter(is_active=True).exclude(role="").order_by("short_name", "username")
+        if request.user.role in STAFF else [],
         "may_draft": request.user.role in STAFF and session.state == SessionState.HELD
         and not Protocol.objects.filter(session=session).exists(),
     })
+
+
+@require_POST
+@login_required
+@page
+def participant_add(request, pk: int):
+    session = _session_or_404(request, pk)
+    back = reverse("web:meetings-session", args=[session.pk]) + "#participants-h"
+    raw = request.POST.get("person", "")
+    person = User.objects.filter(is_active=True, pk=int(raw)).first() if raw.isdigit() else None
+    if person is None:
+        messages.error(request, _("Выберите участника из списка."))
+        return HttpResponseRedirect(back)
+    try:
+        services.participant_add(session=session, person=person, by=request.user)
+    except DomainError as exc:
+        return refusal_response(request, exc, back=back)
+    messages.success(request, _("Участник добавлен: %(name)s.") % {"name": person})
+    return HttpResponseRedirect(back)
 
 
 @require_POST
