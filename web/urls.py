@@ -28,6 +28,7 @@ pages = [
     path("meetings/protocols/<int:pk>/save/", meetings.protocol_save, name="meetings-protocol-save"),
     path("meetings/protocols/<int:pk>/transition/", meetings.protocol_transition, name="meetings-protocol-transition"),
     path("meetings/assignments/", meetings.assignment_status_page, name="meetings-assignments"),
+    path("meetings/assignments/<int:pk>/extend/", meetings.assignment_extend, name="meetings-assignment-extend"),
 ]
 
 auth = [

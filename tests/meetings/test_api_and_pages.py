@@ -163,3 +163,19 @@ def test_the_secretary_adds_a_participant_on_the_session_page(meeting_plan, secr
     assert _client(secretary).post(url, {"person": third.pk}).status_code == 302
     assert first.participants.filter(person=third).exists()
     assert "Кузнецов К.К." in _client(secretary).get(f"/meetings/sessions/{first.pk}/").content.decode()
+
+
+def test_the_office_head_extends_an_assignment_on_the_protocol_page_with_a_reason(approved_protocol, office_head,
+                                                                                  responsible):
+    task = PreparationTask.objects.get(kind=TaskKind.PROTOCOL_ASSIGNMENT)
+    assert f"/meetings/assignments/{task.pk}/extend/" in _client(office_head).get(
+        f"/meetings/protocols/{approved_protocol.pk}/").content.decode()
+    url = f"/meetings/assignments/{task.pk}/extend/"
+    _client(office_head).post(url, {"due_date": "2030-05-01", "reason": ""})
+    task.refresh_from_db()
+    assert task.due_date == datetime.date(2030, 4, 1)
+    assert _client(responsible).post(url, {"due_date": "2030-05-01", "reason": "Прошу"}).status_code == 403
+    _client(office_head).post(url, {"due_date": "2030-05-01", "reason": "Перенос совещания"})
+    task.refresh_from_db()
+    assert task.due_date == datetime.date(2030, 5, 1)
+    assert task.events.filter(transition="reschedule", comment__contains="Перенос совещания").exists()

@@ -22,6 +22,7 @@ from lifecycle.kernel import buttons, fire
 from meetings import documents, selectors, services
 from meetings.exceptions import MeetingsError
 from meetings.models import Protocol
+from tasks.models import PreparationTask
 from workflow.lifecycles import SessionState
 from workflow.visibility import sessions_visible
 
@@ -103,6 +104,8 @@ def protocol_page(request, pk: int):
         "people": User.objects.filter(is_active=True).exclude(role="").order_by("short_name", "username"),
         "groups": ResponsibleGroup.objects.order_by("name"),
         "actions": buttons(obj=protocol, user=request.user),
+        "tasks": [(task, request.user.role == Role.OFFICE_HEAD or task.controller_id == request.user.pk)
+                  for task in selectors.assignment_tasks(protocol_id=protocol.pk)],
     })
 
 
@@ -188,3 +191,19 @@ def assignment_status_page(request):
         raise PermissionDenied(_("Исполнение поручений доступно руководителю и секретарю Проектного офиса."))
     rows = selectors.assignment_status(today=timezone.localdate())
     return render(request, "web/meetings/status.html", {"nav": "assignments", "rows": rows})
+
+
+@require_POST
+@login_required
+@page
+def assignment_extend(request, pk: int):
+    task = get_object_or_404(PreparationTask.objects.visible_to(request.user).filter(assignment__isnull=False), pk=pk)
+    back = reverse("web:meetings-protocol", args=[task.assignment.protocol_id]) + "#execution-h"
+    try:
+        due = _date(request.POST.get("due_date", ""), _("новый срок"))
+        services.assignment_task_extend(task=task, due_date=due, reason=request.POST.get("reason", "")[:4000],
+                                        by=request.user)
+    except DomainError as exc:
+        return refusal_response(request, exc, back=back)
+    messages.success(request, _("Срок поручения продлён до %(date)s.") % {"date": f"{due:%d.%m.%Y}"})
+    return HttpResponseRedirect(back)
