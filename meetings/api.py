@@ -53,6 +53,7 @@ from .serializers import (
 )
 
 ZIP_TYPE = "application/zip"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _file(content: bytes, *, fmt: str, filename: str):
@@ -233,10 +234,16 @@ class AssignmentStatusExportView(APIView):
     permission_classes = OFFICE_READ
     content_negotiation_class = FileDownloadNegotiation
 
-    @extend_schema(summary="Исполнение поручений: документ Word или PDF",
-                   parameters=[*_STATUS_FILTERS, FORMAT_PARAMETER],
-                   responses={**FILE_RESPONSES, **error_responses(403)})
+    @extend_schema(summary="Исполнение поручений: документ Word, PDF или таблица Excel",
+                   parameters=[*_STATUS_FILTERS, OpenApiParameter(
+                       "format", str, OpenApiParameter.QUERY, enum=["docx", "pdf", "xlsx"], default="docx")],
+                   responses={**FILE_RESPONSES, (200, XLSX_TYPE): OpenApiTypes.BINARY, **error_responses(403)})
     def get(self, request):
+        if request.query_params.get("format") == "xlsx":
+            response = HttpResponse(documents.status_xlsx(rows=_status_rows(request)), content_type=XLSX_TYPE)
+            response["Content-Disposition"] = content_disposition_header(True, "Исполнение поручений.xlsx")
+            response["Cache-Control"] = "private, no-store"
+            return response
         fmt = _requested_format(request)
         content = documents.status_docx(rows=_status_rows(request), title="Исполнение поручений")
         return _file(content, fmt=fmt, filename="Исполнение поручений")

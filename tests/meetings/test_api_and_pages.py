@@ -85,6 +85,15 @@ def test_the_status_of_assignments_by_person_for_the_office_only(approved_protoc
     assert exported.status_code == 200
     cells = [c.text for t in Document(io.BytesIO(exported.content)).tables for r in t.rows for c in r.cells]
     assert "Подготовить справку" in cells
+    from openpyxl import load_workbook
+
+    table = api_as(office_head).get("/api/assignments/status/export/?format=xlsx")
+    assert table.status_code == 200
+    sheet = load_workbook(io.BytesIO(table.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Протокол", "Поручение")
+    assert rows[1][1] == "Подготовить справку" and rows[1][2] == "Петров П.П."
+    assert rows[1][3].date() == datetime.date(2030, 4, 1)
 
 
 def test_the_extension_endpoint(approved_protocol, api_as, office_head, responsible):
