@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "outbox",
     "tasks",
     "calendars",
+    "meetings",
     "web",
 ]
 
@@ -308,6 +309,12 @@ TASKS_ASSIGN_WINDOW_DAYS = env.int("TASKS_ASSIGN_WINDOW_DAYS", default=90)
 TASKS_RESULT_MAX_BYTES = env.int("TASKS_RESULT_MAX_BYTES", default=20 * 1024 * 1024)
 if TASKS_DUE_DAYS_BEFORE < 0 or TASKS_ASSIGN_WINDOW_DAYS < TASKS_DUE_DAYS_BEFORE:
     raise ImproperlyConfigured("TASKS_DUE_DAYS_BEFORE must be >= 0, TASKS_ASSIGN_WINDOW_DAYS >= it.")
+
+# --- After the plan: agenda, protocol, assignments (meetings/) ---
+# The agenda with the materials pack goes to the participants this many working days before the session.
+MEETINGS_AGENDA_WORKING_DAYS_BEFORE = env.int("MEETINGS_AGENDA_WORKING_DAYS_BEFORE", default=3)
+if MEETINGS_AGENDA_WORKING_DAYS_BEFORE < 0:
+    raise ImproperlyConfigured("MEETINGS_AGENDA_WORKING_DAYS_BEFORE must be >= 0.")
 
 # --- The e-mail outbox (outbox/; the names keep the TASKS_ prefix they were deployed with) ---
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the footer's language switch
     # The plan's documents (downloads, import) and calendars, before the routers so their paths win.
     path("api/", include("documents.urls")),
+    path("api/", include("meetings.urls")),  # protocols; a session's agenda and materials
     path("", include("calendars.urls")),
     # Each app mounts its own API under /api/ (see DESIGN.md); approvals are fired through
     # the plans' and items' endpoints of workflow.

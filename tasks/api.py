@@ -60,7 +60,7 @@ class TaskViewSet(transition_actions(TASK, what="задача", response=TaskSer
     def _shown(tasks):
         return (
             tasks.with_overdue(today=timezone.localdate())
-            .select_related("session", "assignee")
+            .select_related("session", "assignee", "assignment")
             .prefetch_related(Prefetch("events", queryset=TaskEvent.objects.order_by("created_at", "id")))
         )
 

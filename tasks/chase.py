@@ -3,11 +3,16 @@
 import datetime
 from dataclasses import dataclass
 
+from django.dispatch import Signal
 from django.utils import timezone
 
 from outbox.sender import DrainResult, outbox_drain, outbox_release_stuck
 
 from .assignment import AssignResult, tasks_assign
+
+# Sent by each daily run before the outbox is drained (kwargs: day): apps above tasks add their
+# own daily sending (meetings: the agenda of the sessions ahead).
+daily_chase = Signal()
 
 
 @dataclass
@@ -30,6 +35,7 @@ def chase_run(*, day: datetime.date | None = None, send: bool = True) -> ChaseRe
     day = day or timezone.localdate()
     report = ChaseReport(day=day, assigned=tasks_assign(today=day), reminders=reminders_plan(day=day))
     report.session_dates = session_date_reminders_queue(day=day)
+    daily_chase.send(sender=chase_run, day=day)
     if send:
         report.released = outbox_release_stuck()
         report.drained = outbox_drain()

@@ -4,10 +4,14 @@ assigned --start--> in_progress --submit(result)--> submitted --accept--> done
 submitted --return(comment)--> in_progress          any open --cancel--> cancelled
 
 The assignee starts and submits (with a result attached); the office head accepts, returns with
-a comment, or cancels. "Overdue" is derived from the due date and the state, never stored.
+a comment, or cancels; a protocol's assignment may name a control person (``controller``), who
+accepts or returns its report as well (``RolesOrController``). "Overdue" is derived from the due
+date and the state, never stored.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,10 +50,39 @@ def _result_attached(task, transition) -> str | None:
     return None if task.has_result else str(_("Приложите файл или впишите текст результата перед сдачей."))
 
 
+@dataclass(frozen=True)
+class RolesOrController(Roles):
+    """The roles, or the person set to control the task (``controller_id``: a protocol's
+    assignment may name one). Still a ``Roles``: the admin's bulk actions ask the roles."""
+
+    field: str = "controller_id"
+    message_controller: str = _("Действие «%(action)s» выполняет руководитель Проектного офиса или "
+                                "контролирующий исполнение поручения.")
+
+    def _controls(self, obj, user) -> bool:
+        return obj is not None and getattr(obj, self.field, None) is not None and getattr(obj, self.field) == user.pk
+
+    def may_try(self, obj, user) -> bool:
+        return super().may_try(obj, user) or self._controls(obj, user)
+
+    def may_now(self, obj, user) -> bool:
+        return super().may_now(obj, user) or self._controls(obj, user)
+
+    def in_place_of(self, obj, user):
+        return None if self._controls(obj, user) else super().in_place_of(obj, user)
+
+    def refusal(self, transition, obj, *, now):
+        if obj is not None and getattr(obj, self.field, None) is not None:
+            return self.message_controller % {"action": transition.label}
+        return super().refusal(transition, obj, now=now)
+
+
 _ASSIGNEE = Assignee()
 _OFFICE_HEAD = Roles.anywhere(
     Role.OFFICE_HEAD, message=_("Действие «%(action)s» выполняет только руководитель Проектного офиса.")
 )
+# Accepting or returning a result: the office head, or a protocol assignment's control person.
+_CONTROL = RolesOrController(_OFFICE_HEAD.by_state, message=_OFFICE_HEAD.message)
 
 
 TASK = Lifecycle(
@@ -67,11 +100,12 @@ TASK = Lifecycle(
                    _ASSIGNEE, conditions=(Condition(_result_attached, code="result_required", status=400),),
                    description="«В работе» → «На проверке»; нужен приложенный результат. Исполнитель задачи."),
         Transition(TaskTransition.ACCEPT, TaskTransition.ACCEPT.label, (TaskState.SUBMITTED,), TaskState.DONE,
-                   _OFFICE_HEAD, description="«На проверке» → «Принята». Руководитель Проектного офиса."),
+                   _CONTROL, description="«На проверке» → «Принята». Руководитель Проектного офиса или контролирующий исполнение "
+                   "поручения по протоколу."),
         Transition(TaskTransition.RETURN, TaskTransition.RETURN.label, (TaskState.SUBMITTED,), TaskState.IN_PROGRESS,
-                   _OFFICE_HEAD, comment_required=True,
+                   _CONTROL, comment_required=True,
                    description="«На проверке» → «В работе», с обязательным комментарием. Руководитель Проектного "
-                   "офиса."),
+                   "офиса или контролирующий исполнение поручения по протоколу."),
         Transition(TaskTransition.CANCEL, TaskTransition.CANCEL.label, OPEN_STATES, TaskState.CANCELLED,
                    _OFFICE_HEAD, description="Открытая задача → «Отменена». Руководитель Проектного офиса."),
     ),

@@ -27,6 +27,7 @@ RESULTS_DIR = "tasks/results"
 class TaskKind(models.TextChoices):
     PROJECT_REPORT = "project_report", _("Отчёт по проекту")
     ITEM_PREPARATION = "item_preparation", _("Подготовка вопроса повестки")
+    PROTOCOL_ASSIGNMENT = "protocol_assignment", _("Поручение по протоколу")
 
 
 class PreparationTaskQuerySet(models.QuerySet):
@@ -53,8 +54,9 @@ class PreparationTaskQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user) -> PreparationTaskQuerySet:
-        """Office staff and the department head see every task; anyone else only their own."""
-        return self if sees_all_tasks(user) else self.filter(assignee=user)
+        """Office staff and the department head see every task; anyone else their own and those
+        they control (a protocol's assignment)."""
+        return self if sees_all_tasks(user) else self.filter(Q(assignee=user) | Q(controller=user))
 
 
 def sees_all_tasks(user) -> bool:
@@ -68,8 +70,19 @@ TaskLifecycle = TASK.model_base(module=__name__, verbose_name=_("состоян�
 class PreparationTask(TaskLifecycle):
     """Поручение: prepare a report or an agenda question before a session."""
 
+    # Empty for a protocol's assignment, which has ``assignment`` instead.
     item = models.ForeignKey(
-        "workflow.AgendaItem", verbose_name=_("пункт повестки"), on_delete=models.CASCADE, related_name="tasks"
+        "workflow.AgendaItem", verbose_name=_("пункт повестки"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="tasks",
+    )
+    assignment = models.ForeignKey(
+        "meetings.Assignment", verbose_name=_("поручение по протоколу"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="tasks",
+    )
+    controller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("контроль исполнения"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="controlled_tasks",
+        help_text=_("Кроме руководителя Проектного офиса, принимает или возвращает результат."),
     )
     session = models.ForeignKey(
         "workflow.Session", verbose_name=_("заседание"), on_delete=models.CASCADE, related_name="tasks"
@@ -108,6 +121,10 @@ class PreparationTask(TaskLifecycle):
         ordering = ["due_date", "id"]
         constraints = [
             models.UniqueConstraint(fields=["item", "assignee", "kind_key"], name="task_unique_item_assignee_kind"),
+            models.UniqueConstraint(fields=["assignment", "assignee"], condition=Q(assignment__isnull=False),
+                                    name="task_unique_assignment_assignee"),
+            models.CheckConstraint(condition=Q(item__isnull=False) | Q(assignment__isnull=False),
+                                   name="task_item_or_assignment"),
         ]
         indexes = [
             models.Index(fields=["state", "due_date"]),

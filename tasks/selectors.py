@@ -66,8 +66,11 @@ def items_for_assignment(*, today: datetime.date, item_ids: list[int] | None = N
 
 
 def _chased() -> QuerySet[PreparationTask]:
-    """Tasks waiting for their assignee in a session that may still be prepared for."""
-    return PreparationTask.objects.filter(state__in=PENDING_STATES, session__state__in=ACTIVE_SESSION_STATES)
+    """Tasks waiting for their assignee in a session that may still be prepared for, and the
+    assignments of protocols (their session is held: they are chased until done)."""
+    return PreparationTask.objects.filter(
+        Q(session__state__in=ACTIVE_SESSION_STATES) | Q(assignment__isnull=False), state__in=PENDING_STATES
+    )
 
 
 def _reminder_candidates(*, day: datetime.date, days_before: int) -> QuerySet[PreparationTask]:

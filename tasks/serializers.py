@@ -35,6 +35,7 @@ class TaskSerializer(serializers.ModelSerializer):
     days_late = serializers.SerializerMethodField(help_text=_("На сколько дней просрочена (0 — не просрочена)."))
     transitions = serializers.SerializerMethodField(help_text=_("Действия, доступные текущему пользователю."))
     events = TaskEventSerializer(many=True, read_only=True)
+    protocol = serializers.SerializerMethodField(help_text=_("Протокол поручения (для задач-поручений), иначе null."))
     result_file = serializers.SerializerMethodField(
         help_text=_("Адрес для скачивания файла результата (со входом, как весь API); null — файла нет.")
     )
@@ -54,6 +55,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "session",
             "session_label",
             "item",
+            "assignment",
+            "protocol",
             "project",
             "assignee",
             "assignee_name",
@@ -65,6 +68,9 @@ class TaskSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_protocol(self, obj) -> int | None:
+        return obj.assignment.protocol_id if obj.assignment_id else None
 
     def get_days_late(self, obj) -> int:
         return obj.days_late()
@@ -110,6 +116,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "session": task.session_id,
             "session_label": str(task.session),
             "item": task.item_id,
+            "assignment": task.assignment_id,
+            "protocol": self.get_protocol(task),
             "project": task.project_id,
             "assignee": task.assignee_id,
             "assignee_name": str(task.assignee),

@@ -21,7 +21,10 @@ ALLOWED: dict[str, set[str]] = {
     "documents": {"config", "accounts", "lifecycle", "approvals", "workflow"},
     "calendars": {"config", "accounts", "approvals", "workflow"},
     "tasks": {"config", "accounts", "lifecycle", "approvals", "workflow", "calendars", "outbox"},
-    "web": {"config", "accounts", "lifecycle", "approvals", "workflow", "documents", "calendars", "tasks", "outbox"},
+    "meetings": {"config", "accounts", "lifecycle", "approvals", "workflow", "documents", "tasks", "outbox",
+                 "calendars"},
+    "web": {"config", "accounts", "lifecycle", "approvals", "workflow", "documents", "calendars", "tasks", "outbox",
+            "meetings"},
 }
 MAX_LINES = 450
 

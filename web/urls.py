@@ -7,7 +7,7 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from .forms import OfficePasswordResetForm
-from .views import board, plans, substitutions, tasks
+from .views import board, meetings, plans, substitutions, tasks
 
 pages = [
     path("", RedirectView.as_view(pattern_name="web:tasks", query_string=True), name="home"),
@@ -23,6 +23,14 @@ pages = [
     path("overdue/", board.overdue_board, name="overdue"),
     path("substitutions/", substitutions.substitution_list, name="substitutions"),
     path("substitutions/<int:pk>/end/", substitutions.substitution_end_view, name="substitution-end"),
+    path("meetings/sessions/<int:pk>/", meetings.session_page, name="meetings-session"),
+    path("meetings/sessions/<int:pk>/participants/", meetings.participant_add, name="meetings-participant-add"),
+    path("meetings/sessions/<int:pk>/protocol/", meetings.protocol_start, name="meetings-protocol-start"),
+    path("meetings/protocols/<int:pk>/", meetings.protocol_page, name="meetings-protocol"),
+    path("meetings/protocols/<int:pk>/save/", meetings.protocol_save, name="meetings-protocol-save"),
+    path("meetings/protocols/<int:pk>/transition/", meetings.protocol_transition, name="meetings-protocol-transition"),
+    path("meetings/assignments/", meetings.assignment_status_page, name="meetings-assignments"),
+    path("meetings/assignments/<int:pk>/extend/", meetings.assignment_extend, name="meetings-assignment-extend"),
 ]
 
 auth = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0007_orphan_results_schedule'),
+        ('tasks', '0008_protocol_assignment_tasks'),
     ]
 
     operations = [

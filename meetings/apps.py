@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "meetings"
+    verbose_name = _("Заседания: повестка, протокол, поручения")
+
+    def ready(self) -> None:
+        from lifecycle.kernel import transition_fired
+        from tasks.chase import daily_chase
+
+        from .mailing import on_daily_chase, on_transition_fired
+
+        daily_chase.connect(on_daily_chase, dispatch_uid="meetings.agendas")
+        transition_fired.connect(on_transition_fired, dispatch_uid="meetings.material_late")
