@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "outbox",
     "tasks",
     "calendars",
+    "notices",
     "web",
 ]
 

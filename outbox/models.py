@@ -20,6 +20,7 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", _("Напоминание")
     ESCALATION = "escalation", _("Просроченные задачи (руководителю)")
     CHANGED = "changed", _("Задача возвращена или отменена")
+    DECISION = "decision", _("Решение по плану или отчёту")
 
 
 class OutboxStatus(models.TextChoices):

@@ -21,7 +21,9 @@ ALLOWED: dict[str, set[str]] = {
     "documents": {"config", "accounts", "lifecycle", "approvals", "workflow"},
     "calendars": {"config", "accounts", "approvals", "workflow"},
     "tasks": {"config", "accounts", "lifecycle", "approvals", "workflow", "calendars", "outbox"},
-    "web": {"config", "accounts", "lifecycle", "approvals", "workflow", "documents", "calendars", "tasks", "outbox"},
+    "notices": {"config", "accounts", "lifecycle", "approvals", "workflow", "tasks", "outbox"},
+    "web": {"config", "accounts", "lifecycle", "approvals", "workflow", "documents", "calendars", "tasks", "outbox",
+            "notices"},
 }
 MAX_LINES = 450
 
