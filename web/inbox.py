@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from approvals.models import ApprovalState, Decision, TransitionName
 from lifecycle.kernel import available
-from tasks.models import PreparationTask, TaskState, TaskTransition
+from tasks.models import PreparationTask, TaskEvent, TaskState, TaskTransition
 from workflow.models import AgendaItem, Plan
 from workflow.visibility import items_visible, plans_visible
 
@@ -33,8 +34,17 @@ class Waiting:
     comment: str = ""
 
 
-def _last_decision(obj) -> Decision | None:
-    return Decision.objects.for_object(obj).order_by("-created_at", "-id").first()
+def _last_decisions(objs) -> dict[int, Decision]:
+    """The latest decision on each of ``objs`` (all of one model), in one query."""
+    if not objs:
+        return {}
+    content_type = ContentType.objects.get_for_model(objs[0])
+    last: dict[int, Decision] = {}
+    for decision in Decision.objects.filter(content_type=content_type, object_id__in=[o.pk for o in objs]).order_by(
+        "created_at", "id"
+    ):
+        last[decision.object_id] = decision
+    return last
 
 
 def _todo(names: list[str]) -> str:
@@ -48,27 +58,40 @@ def inbox(*, user: User) -> list[Waiting]:
     if not user.is_authenticated:
         return []
     found: list[Waiting] = []
-    for plan in plans_visible(user=user).filter(state__in=WAITING):
-        names = available(obj=plan, user=user)
-        if TransitionName.AGREE in names or TransitionName.APPROVE in names:
-            last = _last_decision(plan)
-            found.append(Waiting("plan", str(plan), reverse("web:plan", args=[plan.pk]), _todo(names),
-                                 last.created_at if last else None))
-    for item in items_visible(user=user).filter(state__in=WAITING, is_amendment=True).select_related("plan"):
-        names = available(obj=item, user=user)
-        if TransitionName.AGREE in names or TransitionName.APPROVE in names:
-            last = _last_decision(item)
-            found.append(Waiting("item", _("Изменение к плану: %(item)s") % {"item": item},
-                                 reverse("web:plan", args=[item.plan_id]) + f"#item-{item.pk}", _todo(names),
-                                 last.created_at if last else None))
-    for task in PreparationTask.objects.visible_to(user).filter(state=TaskState.SUBMITTED).select_related("assignee"):
-        if TaskTransition.ACCEPT in available(obj=task, user=user):
-            submitted = task.events.filter(transition=TaskTransition.SUBMIT).order_by("-created_at").first()
-            found.append(Waiting("task", task.title, reverse("web:task", args=[task.pk]),
-                                 _("Проверить результат (%(who)s): принять или вернуть на доработку")
-                                 % {"who": task.assignee}, submitted.created_at if submitted else None))
-    found += _returned(user)
+    plans = [(plan, names) for plan in plans_visible(user=user).filter(state__in=WAITING)
+             if _decides(names := available(obj=plan, user=user))]
+    last = _last_decisions([plan for plan, _names in plans])
+    for plan, names in plans:
+        found.append(Waiting("plan", str(plan), reverse("web:plan", args=[plan.pk]), _todo(names),
+                             _since(last.get(plan.pk))))
+    items = [(item, names) for item in items_visible(user=user).filter(state__in=WAITING, is_amendment=True)
+             .select_related("plan") if _decides(names := available(obj=item, user=user))]
+    last = _last_decisions([item for item, _names in items])
+    for item, names in items:
+        found.append(Waiting("item", _("Изменение к плану: %(item)s") % {"item": item},
+                             reverse("web:plan", args=[item.plan_id]) + f"#item-{item.pk}", _todo(names),
+                             _since(last.get(item.pk))))
+    found += _reviews(user) + _returned(user)
     return sorted(found, key=lambda w: (w.since is None, w.since or datetime.datetime.min))
+
+
+def _decides(names: list[str]) -> bool:
+    return TransitionName.AGREE in names or TransitionName.APPROVE in names
+
+
+def _since(decision: Decision | None) -> datetime.datetime | None:
+    return decision.created_at if decision else None
+
+
+def _reviews(user: User) -> list[Waiting]:
+    """Reports the user may accept or return now, since they were submitted."""
+    tasks = [task for task in PreparationTask.objects.visible_to(user).filter(state=TaskState.SUBMITTED)
+             .select_related("assignee") if TaskTransition.ACCEPT in available(obj=task, user=user)]
+    submitted = dict(TaskEvent.objects.filter(task__in=tasks, transition=TaskTransition.SUBMIT)
+                     .order_by("created_at", "id").values_list("task_id", "created_at"))
+    return [Waiting("task", task.title, reverse("web:task", args=[task.pk]),
+                    _("Проверить результат (%(who)s): принять или вернуть на доработку") % {"who": task.assignee},
+                    submitted.get(task.pk)) for task in tasks]
 
 
 def _returned(user: User) -> list[Waiting]:
@@ -77,10 +100,11 @@ def _returned(user: User) -> list[Waiting]:
     drafts = [*plans_visible(user=user).filter(state=ApprovalState.DRAFT),
               *AgendaItem.objects.filter(state=ApprovalState.DRAFT, is_amendment=True,
                                          plan__in=plans_visible(user=user)).select_related("plan")]
+    drafts = [obj for obj in drafts if TransitionName.SUBMIT in available(obj=obj, user=user)]
+    latest = {**_last_decisions([o for o in drafts if isinstance(o, Plan)]),
+              **{-pk: d for pk, d in _last_decisions([o for o in drafts if not isinstance(o, Plan)]).items()}}
     for obj in drafts:
-        if TransitionName.SUBMIT not in available(obj=obj, user=user):
-            continue
-        last = _last_decision(obj)
+        last = latest.get(obj.pk if isinstance(obj, Plan) else -obj.pk)
         if last is None or last.transition != TransitionName.RETURN:
             continue
         is_plan = isinstance(obj, Plan)
