@@ -19,6 +19,7 @@ from tasks.models import (
     PreparationTask,
     TaskEvent,
     TaskState,
+    TaskTransition,
 )
 from workflow.models import Plan
 from workflow.selectors import plan_tree
@@ -88,17 +89,45 @@ class TaskPage:
     may_attach: bool
     plan_visible: bool
     days_late: int
+    # The office head's last word the assignee must see first: a return (while the task is
+    # back with them) or the reason of a cancellation.
+    decision: TaskEvent | None = None
+    next_step: str = ""
 
 
 def task_page(*, task: PreparationTask, user: User, today: datetime.date) -> TaskPage:
+    events = list(task.events.select_related("actor").order_by("created_at", "id"))
+    moves = [e for e in events if e.transition in (TaskTransition.RETURN, TaskTransition.CANCEL, TaskTransition.SUBMIT)]
+    last = moves[-1] if moves else None
+    shown = (task.state == TaskState.CANCELLED and last and last.transition == TaskTransition.CANCEL) or (
+        task.state == TaskState.IN_PROGRESS and last and last.transition == TaskTransition.RETURN
+    )
+    actions = available(obj=task, user=user)
+    may_attach = user.pk == task.assignee_id and task.state in PENDING_STATES
     return TaskPage(
         task=task,
-        events=list(task.events.select_related("actor").order_by("created_at", "id")),
-        actions=available(obj=task, user=user),
-        may_attach=user.pk == task.assignee_id and task.state in PENDING_STATES,
+        events=events,
+        actions=actions,
+        may_attach=may_attach,
         plan_visible=plans_visible(user=user).filter(pk=task.session.plan_id).exists(),
         days_late=task.days_late(today=today),
+        decision=last if shown else None,
+        next_step=_next_step(task, actions=actions, may_attach=may_attach),
     )
+
+
+def _next_step(task: PreparationTask, *, actions: list[str], may_attach: bool) -> str:
+    """The one thing to do next on the task page, in the page's own button names."""
+    if TaskTransition.ACCEPT in actions:
+        return str(_("Проверьте результат и нажмите «Принять» или «Вернуть на доработку» с комментарием."))
+    if TaskTransition.SUBMIT in actions:
+        return str(_("Результат сохранён. Когда всё готово, нажмите «Сдать результат»."))
+    if may_attach:
+        return str(_("Приложите файл или впишите текст результата и нажмите «Сохранить результат» (задача перейдёт "
+                     "в работу), затем — «Сдать результат»."))
+    if task.state == TaskState.SUBMITTED:
+        return str(_("Результат на проверке у руководителя Проектного офиса."))
+    return ""
 
 
 # --- Plans ---------------------------------------------------------------------------------

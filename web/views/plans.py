@@ -18,7 +18,7 @@ from workflow.selectors import plan_approval_sheet
 from workflow.visibility import items_visible
 
 from .. import selectors
-from .common import page, refusal_response
+from .common import page, refusal_response, unconfirmed
 
 DONE_MESSAGES = {
     TransitionName.SUBMIT: gettext_lazy("Направлено на согласование."),
@@ -70,6 +70,8 @@ def plan_detail(request, pk: int):
 def _fire(request, obj, *, back: str):
     name = request.POST.get("transition", "")
     comment = request.POST.get("comment", "")[:5000]
+    if (refused := unconfirmed(request, name, back=back)) is not None:
+        return refused
     try:
         fire(obj=obj, name=name, by=request.user, comment=comment)
     except DomainError as exc:
