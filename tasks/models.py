@@ -201,3 +201,7 @@ class ReminderPolicy(models.Model):
     def current(cls) -> ReminderPolicy:
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+
+# Earlier versions of a result: a model of its own module (tasks.result_versions).
+from .result_versions import TaskResultVersion  # noqa: E402, F401

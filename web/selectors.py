@@ -93,6 +93,7 @@ class TaskPage:
     # back with them) or the reason of a cancellation.
     decision: TaskEvent | None = None
     next_step: str = ""
+    versions: list = field(default_factory=list)  # earlier results, the latest first
 
 
 def task_page(*, task: PreparationTask, user: User, today: datetime.date) -> TaskPage:
@@ -113,6 +114,7 @@ def task_page(*, task: PreparationTask, user: User, today: datetime.date) -> Tas
         days_late=task.days_late(today=today),
         decision=last if shown else None,
         next_step=_next_step(task, actions=actions, may_attach=may_attach),
+        versions=list(task.result_versions.select_related("replaced_by")),
     )
 
 

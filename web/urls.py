@@ -15,6 +15,8 @@ pages = [
     path("tasks/<int:pk>/", tasks.task_detail, name="task"),
     path("tasks/<int:pk>/result/", tasks.task_result, name="task-result"),
     path("tasks/<int:pk>/result/file/", tasks.task_result_file, name="task-result-file"),
+    path("tasks/<int:pk>/result/versions/<int:number>/file/", tasks.task_result_version_file,
+         name="task-result-version-file"),
     path("tasks/<int:pk>/transition/", tasks.task_transition, name="task-transition"),
     path("plans/", plans.plan_list, name="plans"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan"),

@@ -77,3 +77,19 @@ def test_archiving_a_plan_asks_for_a_confirmation(login, approved_plan, office_h
     head.post(f"/plans/{approved_plan.pk}/transition/", {"transition": "archive", "confirm": "yes"})
     approved_plan.refresh_from_db()
     assert approved_plan.state == "archived"
+
+
+def test_earlier_versions_of_the_result_are_listed_and_downloadable(login, my_task, responsible, office_head):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(responsible)
+    client.post(f"/tasks/{my_task.pk}/result/", {"file": SimpleUploadedFile("v1.pdf", b"%PDF-1.4 one")})
+    client.post(f"/tasks/{my_task.pk}/result/", {"text": "Вторая редакция"})
+    client.post(f"/tasks/{my_task.pk}/result/", {"text": "Третья редакция"})
+
+    page = _html(login(office_head).get(f"/tasks/{my_task.pk}/"))
+    assert "Прежние версии результата: 2" in page and "Версия 2" in page and "Вторая редакция" in page
+    assert "v1.pdf" in page
+    answer = login(office_head).get(f"/tasks/{my_task.pk}/result/versions/1/file/")
+    assert answer.status_code == 200 and b"".join(answer.streaming_content) == b"%PDF-1.4 one"
+    assert login(office_head).get(f"/tasks/{my_task.pk}/result/versions/9/file/").status_code == 404

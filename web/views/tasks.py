@@ -144,5 +144,18 @@ def task_result_file(request, pk: int):
         raise Http404(exc.message) from exc
 
 
+@require_GET
+@login_required
+@page
+def task_result_version_file(request, pk: int, number: int):
+    """An earlier version's file, to those who see the task."""
+    task = _task_or_404(request, pk)
+    version = get_object_or_404(task.result_versions, number=number)
+    try:
+        return result_files.result_file_response(task=task, version=version)
+    except TaskResultFileMissing as exc:
+        raise Http404(exc.message) from exc
+
+
 def task_url(task) -> str:
     return reverse("web:task", args=[task.pk])
