@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from workflow.models import Plan
 
-from .docx_export import approval_sheet_docx, plan_docx
+from .approval_sheet import approval_sheet_docx
+from .docx_export import plan_docx
 from .exceptions import DocumentError
 
 CONVERT_TIMEOUT_SECONDS = 120

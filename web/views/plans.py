@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from approvals.models import APPROVAL, TransitionName
 from config.errors import DomainError
+from documents.approval_sheet import decision_result, signatures
 from lifecycle.kernel import fire
 from workflow.selectors import plan_approval_sheet
 from workflow.visibility import items_visible
@@ -41,6 +42,13 @@ def _downloads(plan) -> list[dict]:
     return links
 
 
+def _sheet(decisions):
+    """The approval sheet's rows with what each decided, as the office signs it."""
+    for decision in decisions:
+        decision.result = decision_result(decision)
+    return decisions
+
+
 @require_GET
 @login_required
 @page
@@ -60,7 +68,8 @@ def plan_detail(request, pk: int):
         {
             "nav": "plans",
             "plan": plan,
-            "decisions": plan_approval_sheet(plan=plan, user=request.user),
+            "decisions": _sheet(plan_approval_sheet(plan=plan, user=request.user)),
+            "signatures": signatures(plan),
             "downloads": _downloads(plan),
             "comment_required": [t.name for t in APPROVAL.transitions if t.comment_required],
         },
