@@ -7,7 +7,7 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from .forms import OfficePasswordResetForm
-from .views import board, plans, tasks
+from .views import board, editor, plans, tasks
 
 pages = [
     path("", RedirectView.as_view(pattern_name="web:tasks", query_string=True), name="home"),
@@ -20,6 +20,14 @@ pages = [
     path("tasks/<int:pk>/transition/", tasks.task_transition, name="task-transition"),
     path("plans/", plans.plan_list, name="plans"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/new/", editor.plan_new, name="plan-new"),
+    path("plans/import/", editor.plan_import, name="plan-import"),
+    path("plans/<int:pk>/edit/", editor.plan_edit, name="plan-edit"),
+    path("plans/<int:pk>/edit/sessions/", editor.session_save, name="plan-session-add"),
+    path("plans/<int:pk>/edit/sessions/<int:session_pk>/", editor.session_save, name="plan-session"),
+    path("plans/<int:pk>/edit/sessions/<int:session_pk>/items/", editor.item_save, name="plan-item-add"),
+    path("plans/<int:pk>/edit/sessions/<int:session_pk>/items/<int:item_pk>/", editor.item_save,
+         name="plan-item"),
     path("plans/<int:pk>/transition/", plans.plan_transition, name="plan-transition"),
     path("items/<int:pk>/transition/", plans.item_transition, name="item-transition"),
     path("overdue/", board.overdue_board, name="overdue"),

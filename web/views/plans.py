@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from approvals.models import APPROVAL, TransitionName
+from approvals.models import APPROVAL, ApprovalState, Decision, TransitionName
 from config.errors import DomainError
 from documents.approval_sheet import decision_result, signatures
 from lifecycle.kernel import fire
 from workflow.selectors import plan_approval_sheet
+from workflow.snapshots import plan_changes
 from workflow.visibility import items_visible
 
 from .. import selectors
@@ -40,6 +41,14 @@ def _downloads(plan) -> list[dict]:
             continue
         links.append({"label": label, "docx": f"{url}?format=docx", "pdf": f"{url}?format=pdf"})
     return links
+
+
+def _returned(plan):
+    """The return decision a draft plan rests on (shown at the top until it is sent again)."""
+    if plan.state != ApprovalState.DRAFT:
+        return None
+    last = Decision.objects.for_object(plan).order_by("-created_at", "-id").first()
+    return last if last and last.transition == TransitionName.RETURN else None
 
 
 def _sheet(decisions):
@@ -70,6 +79,9 @@ def plan_detail(request, pk: int):
             "plan": plan,
             "decisions": _sheet(plan_approval_sheet(plan=plan, user=request.user)),
             "signatures": signatures(plan),
+            "returned": _returned(plan),
+            "changes": plan_changes(plan) if plan.state in (ApprovalState.SUBMITTED, ApprovalState.AGREED) else None,
+            "may_edit": plan.state == ApprovalState.DRAFT and request.user.is_office_staff,
             "downloads": _downloads(plan),
             "comment_required": [t.name for t in APPROVAL.transitions if t.comment_required],
         },
