@@ -47,7 +47,7 @@ def test_saving_a_result_starts_the_work_and_the_page_names_the_next_step(login,
 
     assert _state(my_task) == TaskState.IN_PROGRESS
     page = _html(client.get(f"/tasks/{my_task.pk}/"))
-    assert "Когда всё готово, нажмите «Сдать результат»" in page
+    assert "Проверьте его и нажмите «Сдать результат»" in page
     assert 'value="submit"' in page and ">Сдать результат<" in page
 
 
