@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from approvals.models import APPROVAL, ApprovalState, Decision, TransitionName
 from config.errors import DomainError
 from documents.approval_sheet import decision_result, signatures
+from documents.pdf import soffice_binary
 from lifecycle.kernel import fire
 from workflow.selectors import plan_approval_sheet
 from workflow.snapshots import plan_changes
@@ -32,14 +33,16 @@ DONE_MESSAGES = {
 
 
 def _downloads(plan) -> list[dict]:
-    """Links to the document downloads, when the export feature is installed."""
+    """Links to the document downloads, when the export feature is installed; the PDF link
+    only where LibreOffice is there to make it (``documents.pdf.soffice_binary``)."""
     links = []
+    pdf = soffice_binary() is not None
     for url_name, label in (("plan-export", _("План")), ("plan-approval-sheet", _("Лист согласования"))):
         try:
             url = reverse(url_name, args=[plan.pk])
         except NoReverseMatch:
             continue
-        links.append({"label": label, "docx": f"{url}?format=docx", "pdf": f"{url}?format=pdf"})
+        links.append({"label": label, "docx": f"{url}?format=docx", "pdf": f"{url}?format=pdf" if pdf else ""})
     return links
 
 
