@@ -7,7 +7,7 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from .forms import OfficePasswordResetForm
-from .views import board, editor, plans, tasks
+from .views import board, calendar, editor, plans, tasks
 
 pages = [
     path("", RedirectView.as_view(pattern_name="web:tasks", query_string=True), name="home"),
@@ -31,6 +31,7 @@ pages = [
     path("plans/<int:pk>/transition/", plans.plan_transition, name="plan-transition"),
     path("items/<int:pk>/transition/", plans.item_transition, name="item-transition"),
     path("overdue/", board.overdue_board, name="overdue"),
+    path("my-calendar/", calendar.my_calendar, name="calendar"),
 ]
 
 auth = [

@@ -17,9 +17,10 @@ from config.errors import DomainError
 IRREVERSIBLE = frozenset({"archive", "cancel"})
 
 
-def unconfirmed(request, name: str, *, back: str) -> HttpResponseRedirect | None:
-    """A redirect back with a message when ``name`` is irreversible and was not confirmed."""
-    if name in IRREVERSIBLE and request.POST.get("confirm") != "yes":
+def unconfirmed(request, name: str | None, *, back: str) -> HttpResponseRedirect | None:
+    """A redirect back with a message when the action ``name`` is irreversible (None: this one
+    is, whatever its name) and was not confirmed."""
+    if (name is None or name in IRREVERSIBLE) and request.POST.get("confirm") != "yes":
         messages.error(request, _("Действие необратимо: отметьте «Подтверждаю» и нажмите кнопку ещё раз."))
         return HttpResponseRedirect(back)
     return None
