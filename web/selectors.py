@@ -173,14 +173,25 @@ class OverdueGroup:
     last_reminder: datetime.datetime | None = None
 
 
-def overdue_board(*, today: datetime.date) -> dict:
-    """Overdue tasks grouped by session and by person; for each task and person the last
-    reminder actually sent (from the outbox)."""
-    tasks = list(
+def overdue_board(*, today: datetime.date, session_id: int | None = None, person_id: int | None = None,
+                  min_days_late: int | None = None) -> dict:
+    """Overdue tasks grouped by session and by person, filtered by session, person and days
+    late; for each task and person the last reminder actually sent (from the outbox). The
+    filters' choices are those of all overdue tasks."""
+    every = list(
         PreparationTask.objects.overdue(today=today)
         .select_related("session", "session__plan", "assignee")
         .order_by("session__plan__year", "session__number", "due_date", "id")
     )
+    choices = {
+        "sessions": list({t.session_id: t.session for t in every}.values()),
+        "people": sorted({t.assignee_id: t.assignee for t in every}.values(), key=str),
+    }
+    tasks = [
+        t for t in every
+        if (session_id is None or t.session_id == session_id) and (person_id is None or t.assignee_id == person_id)
+        and (min_days_late is None or t.days_late(today=today) >= min_days_late)
+    ]
     last_sent: dict[int, datetime.datetime] = {}
     last_by_person: dict[int, datetime.datetime] = {}
     if tasks:
@@ -216,4 +227,5 @@ def overdue_board(*, today: datetime.date) -> dict:
     for person in by_person.values():
         person.max_late = max(task.days_late_now for task in person.tasks)
     people = sorted(by_person.values(), key=lambda g: (-len(g.tasks), g.title))
-    return {"today": today, "total": len(tasks), "by_session": list(by_session.values()), "by_person": people}
+    return {"today": today, "total": len(tasks), "by_session": list(by_session.values()), "by_person": people,
+            "choices": choices, "all_total": len(every)}

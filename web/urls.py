@@ -31,6 +31,7 @@ pages = [
     path("plans/<int:pk>/transition/", plans.plan_transition, name="plan-transition"),
     path("items/<int:pk>/transition/", plans.item_transition, name="item-transition"),
     path("overdue/", board.overdue_board, name="overdue"),
+    path("overdue/remind/", board.overdue_remind, name="overdue-remind"),
     path("my-calendar/", calendar.my_calendar, name="calendar"),
 ]
 
