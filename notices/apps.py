@@ -7,4 +7,4 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Уведомления о решениях")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the receivers of ``transition_fired``
+        from . import digests, receivers  # noqa: F401 - connects the receivers (transitions, the daily run)

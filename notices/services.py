@@ -55,9 +55,11 @@ def role_holders(role: str) -> list[User]:
     return list(people.values())
 
 
-def _send(*, people, notice: Notice | dict, by, key: str, related_ids=()) -> int:
-    """Write one message to each of ``people`` but ``by`` (``notice``: one for all, or by person id)."""
-    day = timezone.localdate()
+def _send(*, people, notice: Notice | dict, by, key: str, related_ids=(), day=None) -> int:
+    """Write one message to each of ``people`` but ``by`` (``notice``: one for all, or by person
+    id); ``day``: a digest's day (a decision's notice: today, handed to the sender on commit)."""
+    urgent = day is None
+    day = day or timezone.localdate()
     messages = []
     for person in people:
         if by is not None and person.pk == by.pk:
@@ -68,7 +70,7 @@ def _send(*, people, notice: Notice | dict, by, key: str, related_ids=()) -> int
         own = notice[person.pk] if isinstance(notice, dict) else notice
         messages.append(outbox_message_build(
             recipient=person, kind=MessageKind.DECISION, day=day, key=key, template=TEMPLATE,
-            context={"person": person, "notice": own}, related_ids=related_ids, send_on_commit=True,
+            context={"person": person, "notice": own}, related_ids=related_ids, send_on_commit=urgent,
         ))
     outbox_messages_add(messages=messages)
     return len(messages)

@@ -3,11 +3,16 @@
 import datetime
 from dataclasses import dataclass
 
+from django.dispatch import Signal
 from django.utils import timezone
 
 from outbox.sender import DrainResult, outbox_drain, outbox_release_stuck
 
 from .assignment import AssignResult, tasks_assign
+
+# Sent by the daily run after the tasks' reminders are planned, before the outbox is drained
+# (kwargs: day): other apps plan their own daily messages (notices: the decisions' digest).
+chase_planned = Signal()
 
 
 @dataclass
@@ -27,6 +32,7 @@ def chase_run(*, day: datetime.date | None = None, send: bool = True) -> ChaseRe
 
     day = day or timezone.localdate()
     report = ChaseReport(day=day, assigned=tasks_assign(today=day), reminders=reminders_plan(day=day))
+    chase_planned.send(sender=ChaseReport, day=day)
     if send:
         report.released = outbox_release_stuck()
         report.drained = outbox_drain()

@@ -30,7 +30,9 @@ _PENDING = "plan_import_pending"  # the previewed file, in the session, until it
 
 def _staff(request) -> None:
     if not request.user.is_office_staff:
-        raise PermissionDenied(_("Создавать и изменять планы может только секретарь или руководитель Проектного офиса."))
+        raise PermissionDenied(
+            _("Создавать и изменять планы может только секретарь или руководитель Проектного офиса.")
+        )
 
 
 def _form_errors(request, form) -> None:
