@@ -106,8 +106,21 @@ def plan_changes(plan) -> PlanChanges | None:
     last_two = list(PlanSnapshot.objects.filter(plan=plan).order_by("-created_at", "-id")[:2])
     if len(last_two) < 2:
         return None
-    new, old = last_two[0].content, last_two[1].content
-    changes = PlanChanges(since=last_two[1])
+    return snapshot_changes(new=last_two[0], old=last_two[1])
+
+
+def plan_changes_by_submit(plan) -> dict[int, PlanChanges]:
+    """For the history: each submit (by its decision's id) after the first, with what changed
+    since the one before."""
+    snapshots = list(PlanSnapshot.objects.filter(plan=plan).order_by("created_at", "id"))
+    pairs = zip(snapshots, snapshots[1:], strict=False)
+    return {new.decision_id: snapshot_changes(new=new, old=old) for old, new in pairs}
+
+
+def snapshot_changes(*, new: PlanSnapshot, old: PlanSnapshot) -> PlanChanges:
+    """Items added, removed and edited, sessions moved, from ``old`` to ``new``."""
+    changes = PlanChanges(since=old)
+    new, old = new.content, old.content
     old_items, new_items = old["items"], new["items"]
     changes.added = [new_items[k] for k in new_items if k not in old_items]
     changes.removed = [old_items[k] for k in old_items if k not in new_items]

@@ -109,3 +109,6 @@ def test_return_comment_on_top_then_the_heads_see_what_changed(login, seed_plan,
     assert f"<del>{removed_text}</del>" in changes
     assert "Изменён пункт</span> Новая редакция темы" in changes and "текст" in changes
     assert "Заседание № 3 перенесено" in changes and "Август 2023 г." in changes
+    # and in the history: the second submit's row of the approval sheet says what changed
+    sheet = html[html.index('id="sheet-h"'):]
+    assert "изменения: добавлено пунктов 1, удалено 1, изменено 1, перенесено заседаний 1" in sheet

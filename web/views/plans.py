@@ -17,7 +17,7 @@ from documents.approval_sheet import decision_result, signatures
 from documents.pdf import soffice_binary
 from lifecycle.kernel import fire
 from workflow.selectors import plan_approval_sheet
-from workflow.snapshots import plan_changes
+from workflow.snapshots import plan_changes, plan_changes_by_submit
 from workflow.visibility import items_visible
 
 from .. import selectors
@@ -54,10 +54,13 @@ def _returned(plan):
     return last if last and last.transition == TransitionName.RETURN else None
 
 
-def _sheet(decisions):
-    """The approval sheet's rows with what each decided, as the office signs it."""
+def _sheet(decisions, *, plan):
+    """The approval sheet's rows with what each decided, as the office signs it, and for each
+    submit after the first what changed since the one before (the history)."""
+    changes = plan_changes_by_submit(plan)
     for decision in decisions:
         decision.result = decision_result(decision)
+        decision.changes = changes.get(decision.pk) if decision.item is None else None
     return decisions
 
 
@@ -80,7 +83,7 @@ def plan_detail(request, pk: int):
         {
             "nav": "plans",
             "plan": plan,
-            "decisions": _sheet(plan_approval_sheet(plan=plan, user=request.user)),
+            "decisions": _sheet(plan_approval_sheet(plan=plan, user=request.user), plan=plan),
             "signatures": signatures(plan),
             "returned": _returned(plan),
             "changes": plan_changes(plan) if plan.state in (ApprovalState.SUBMITTED, ApprovalState.AGREED) else None,
