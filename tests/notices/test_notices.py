@@ -155,3 +155,14 @@ def test_an_office_head_who_cancels_her_own_task_hears_nothing(make_task, office
     fire(obj=other, name="cancel", by=office_head, comment="Тема снята")
     subject, text = _only(_delivered(smtp_server), responsible.email)
     assert subject.startswith("Задача подготовки отменена: ") and "Комментарий: Тема снята" in text
+
+
+def test_a_notice_is_handed_to_the_sender_when_the_decision_commits(seed_plan, secretary, office_head,
+                                                                    django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        fire(obj=seed_plan, name="submit", by=secretary)
+
+    notice = OutboxMessage.objects.get(kind=MessageKind.DECISION)
+    handed = [c for c in callbacks if getattr(c, "func", None) and c.func.__name__ == "outbox_hand_over"]
+    assert [c.keywords["message_ids"] for c in handed] == [[notice.pk]]  # now, not at the next sweep
+    assert notice.recipient == office_head and notice.key.startswith("decision:")
