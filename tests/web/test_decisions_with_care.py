@@ -93,3 +93,12 @@ def test_earlier_versions_of_the_result_are_listed_and_downloadable(login, my_ta
     answer = login(office_head).get(f"/tasks/{my_task.pk}/result/versions/1/file/")
     assert answer.status_code == 200 and b"".join(answer.streaming_content) == b"%PDF-1.4 one"
     assert login(office_head).get(f"/tasks/{my_task.pk}/result/versions/9/file/").status_code == 404
+
+
+def test_the_admin_lists_earlier_versions(my_task, responsible, client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.test", "x")
+    task_result_attach(task=my_task, by=responsible, text="Первая редакция")
+    task_result_attach(task=my_task, by=responsible, text="Вторая редакция")
+    client.force_login(admin)
+    html = _html(client.get(f"/admin/tasks/preparationtask/{my_task.pk}/change/"))
+    assert "прежние версии результата" in html.lower() and "Первая редакция" in html
