@@ -334,3 +334,26 @@ def test_every_role_closes_the_loop(  # issue 13: the acceptance walk, one scree
     head.get_by_text("Результат принят.").wait_for()
     shot(head, "loop-11-report-accepted")
     assert Task.objects.get(pk=task.pk).state == TaskState.DONE
+
+
+def test_office_head_filters_the_overdue_board_reminds_and_gets_her_calendar_link(
+    live_server, new_page, settings, approved_plan, office_head, responsible
+):
+    settings.SITE_URL = live_server.url
+    tasks_assign(today=datetime.date(2023, 11, 20))  # due 5 December 2023: long overdue today
+    page = new_page()
+    page.goto(live_server.url + "/overdue/")
+    log_in(page, "office_head")
+    page.get_by_label("Исполнитель").select_option(str(responsible.pk))
+    page.get_by_role("button", name="Показать").click()
+    page.get_by_text(re.compile(r"^Показано \d+ из \d+\.$")).wait_for()
+    page.get_by_role("button", name="Напомнить").first.click()
+    page.get_by_text("Напоминание отправлено: Петров П.П.").wait_for()
+    shot(page, "loop-12-overdue-filtered-reminded")
+    assert OutboxMessage.objects.filter(recipient=responsible, kind=MessageKind.REMINDER).count() == 1
+
+    page.get_by_role("link", name="Мой календарь").click()
+    page.get_by_role("button", name="Получить ссылку").click()
+    page.get_by_text("Ссылка на ваш календарь готова.").wait_for()
+    assert "/calendar/" in page.get_by_test_id("feed-url").input_value()
+    shot(page, "loop-13-my-calendar")
