@@ -43,6 +43,7 @@ class ItemForm(forms.Form):
     text = forms.CharField(label=_("Тема"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
     order = forms.IntegerField(label=_("Порядок"), min_value=0, max_value=2_147_483_647, required=False)
     parent = forms.IntegerField(label=_("Подпункт к"), required=False, widget=forms.HiddenInput)
+    session = forms.IntegerField(label=_("Заседание"), required=False, widget=forms.HiddenInput)
     other = forms.BooleanField(label=_("«Разное» (без подготовки)"), required=False)
     persons = forms.ModelMultipleChoiceField(label=_("Ответственные"), queryset=_people(), required=False)
     groups = forms.ModelMultipleChoiceField(label=_("Группы"), queryset=ResponsibleGroup.objects.all(),

@@ -112,3 +112,23 @@ def test_return_comment_on_top_then_the_heads_see_what_changed(login, seed_plan,
     # and in the history: the second submit's row of the approval sheet says what changed
     sheet = html[html.index('id="sheet-h"'):]
     assert "изменения: добавлено пунктов 1, удалено 1, изменено 1, перенесено заседаний 1" in sheet
+
+
+def test_an_item_changes_nesting_and_moves_to_another_session(login, seed_plan, secretary):
+    client = login(secretary)
+    first, second = seed_plan.sessions.filter(number__in=(2, 3)).order_by("number")
+    top, other = seed_plan.items.filter(session=first, parent=None).order_by("order", "id")[:2]
+    url = f"/plans/{seed_plan.pk}/edit/sessions/{first.pk}/items/{other.pk}/"
+
+    client.post(url, {"text": other.text, "session": first.pk, "parent": top.pk})
+    other.refresh_from_db()
+    assert other.parent_id == top.pk  # nested under the first topic
+
+    top_url = f"/plans/{seed_plan.pk}/edit/sessions/{first.pk}/items/{top.pk}/"
+    refused = client.post(top_url, {"text": top.text, "session": first.pk, "parent": other.pk}, follow=True)
+    assert "не может быть вложена сама в себя" in _html(refused)
+
+    client.post(top_url, {"text": top.text, "session": second.pk})
+    top.refresh_from_db()
+    other.refresh_from_db()
+    assert top.session_id == second.pk and other.session_id == second.pk  # its sub-topics follow

@@ -202,6 +202,11 @@ def item_save(request, pk: int, session_pk: int, item_pk: int | None = None):
             fields["order"] = data["order"]
         persons = _responsibles(request, form)
         if item:
+            target = get_object_or_404(Session, pk=data["session"], plan=plan) if data["session"] else session
+            if target.pk != item.session_id:
+                fields["session"] = target  # moved: it leaves its parent, its sub-topics follow it
+            elif "parent" in request.POST:
+                fields["parent"] = parent
             item = edit_services.item_update(item=item, by=request.user, persons=persons,
                                              groups=list(data["groups"]), **fields)
         else:
