@@ -132,3 +132,9 @@ def test_an_item_changes_nesting_and_moves_to_another_session(login, seed_plan, 
     top.refresh_from_db()
     other.refresh_from_db()
     assert top.session_id == second.pk and other.session_id == second.pk  # its sub-topics follow
+
+
+def test_deleting_asks_for_a_confirmation_in_the_browser(login, seed_plan, secretary):
+    html = _html(login(secretary).get(f"/plans/{seed_plan.pk}/edit/"))
+    assert "return confirm('Удалить заседание со всеми его темами? Это действие необратимо.')" in html
+    assert "return confirm('Удалить пункт вместе с его подпунктами? Это действие необратимо.')" in html
