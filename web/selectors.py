@@ -210,6 +210,13 @@ def overdue_board(*, today: datetime.date, session_id: int | None = None, person
             for task_id in message.related_ids or ():  # a reminder's tasks
                 if task_id not in last_sent or message.sent_at > last_sent[task_id]:
                     last_sent[task_id] = message.sent_at
+    # A reminder written and not yet sent («Напомнить» a moment ago, or the day's run).
+    queued = dict(
+        OutboxMessage.objects.filter(
+            status__in=(OutboxStatus.PENDING, OutboxStatus.SENDING), kind=MessageKind.REMINDER,
+            recipient_id__in={t.assignee_id for t in tasks},
+        ).order_by("created_at").values_list("recipient_id", "created_at")
+    ) if tasks else {}
     by_session: dict[int, OverdueGroup] = {}
     by_person: dict[int, OverdueGroup] = defaultdict(lambda: OverdueGroup(title=""))
     for task in tasks:
@@ -223,6 +230,7 @@ def overdue_board(*, today: datetime.date, session_id: int | None = None, person
         person.title = str(task.assignee)
         person.person = task.assignee
         person.last_reminder = last_by_person.get(task.assignee_id)
+        person.queued_reminder = queued.get(task.assignee_id)
         person.tasks.append(task)
     for person in by_person.values():
         person.max_late = max(task.days_late_now for task in person.tasks)

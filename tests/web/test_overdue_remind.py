@@ -40,6 +40,7 @@ def test_remind_sends_one_now_counted_as_the_days_digest(login, office_head, res
         head = login(office_head)
         answer = head.post("/overdue/remind/", {"person": responsible.pk}, follow=True)
         assert "Напоминание отправлено: Петров П.П." in _html(answer)
+        assert "в очереди на отправку с 08.12.2023 10:00" in _html(answer)  # until the sender takes it
         again = head.post("/overdue/remind/", {"person": responsible.pk}, follow=True)
         assert "меньше минуты назад" in _html(again)
         reminders_plan(day=DEC_8.date())  # the daily run: the person has today's digest already
