@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from approvals.models import ApprovalState, Decision, TransitionName
 from lifecycle.kernel import available
-from tasks.models import PreparationTask, TaskEvent, TaskState, TaskTransition
+from tasks.models import TaskEvent, TaskState, TaskTransition
 from workflow.models import AgendaItem, Plan
 from workflow.visibility import items_visible, plans_visible
+
+from .selectors import tasks_visible
 
 WAITING = (ApprovalState.SUBMITTED, ApprovalState.AGREED)
 
@@ -85,7 +87,7 @@ def _since(decision: Decision | None) -> datetime.datetime | None:
 
 def _reviews(user: User) -> list[Waiting]:
     """Reports the user may accept or return now, since they were submitted."""
-    tasks = [task for task in PreparationTask.objects.visible_to(user).filter(state=TaskState.SUBMITTED)
+    tasks = [task for task in tasks_visible(user=user).filter(state=TaskState.SUBMITTED)
              .select_related("assignee") if TaskTransition.ACCEPT in available(obj=task, user=user)]
     submitted = dict(TaskEvent.objects.filter(task__in=tasks, transition=TaskTransition.SUBMIT)
                      .order_by("created_at", "id").values_list("task_id", "created_at"))

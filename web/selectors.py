@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from accounts.substitutions import acting_for
 from lifecycle.kernel import available, buttons
 from outbox.models import MessageKind, OutboxMessage, OutboxStatus
 from tasks.models import (
@@ -20,6 +21,7 @@ from tasks.models import (
     TaskEvent,
     TaskState,
     TaskTransition,
+    sees_all_tasks,
 )
 from workflow.models import Plan
 from workflow.selectors import plan_tree
@@ -45,6 +47,10 @@ def task_filters_for(user: User) -> dict[str, str]:
 
 
 def tasks_visible(*, user: User) -> QuerySet[PreparationTask]:
+    """The tasks ``user`` sees: their own role's, or, while they stand in for someone who sees
+    every task (an acting office head), every task — to review what waits for that role."""
+    if not sees_all_tasks(user) and any(sees_all_tasks(person) for person in acting_for(user)):
+        return PreparationTask.objects.all()
     return PreparationTask.objects.visible_to(user)
 
 

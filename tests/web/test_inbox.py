@@ -62,3 +62,17 @@ def test_a_submitted_report_waits_for_review(login, my_task, responsible, office
     box = _inbox(login(office_head))
     assert f"/tasks/{my_task.pk}/" in box and "Проверить результат (Петров П.П.)" in box
     assert _inbox(login(responsible)) == ""
+
+
+def test_an_acting_office_head_reviews_a_report(login, my_task, responsible, office_head):
+    deputy = make_user("deputy_reviewer", full_name="Заместитель Зоя Зиновьевна")
+    today = datetime.date.today()
+    substitution_create(by=office_head, person=deputy, replaces=office_head, starts_on=today,
+                        ends_on=today + datetime.timedelta(days=2))
+    fire(obj=my_task, name="start", by=responsible)
+    task_result_attach(task=my_task, by=responsible, text="Отчёт")
+    fire(obj=my_task, name="submit", by=responsible)
+
+    client = login(deputy)
+    assert f"/tasks/{my_task.pk}/" in _inbox(client)
+    assert 'value="accept"' in client.get(f"/tasks/{my_task.pk}/").content.decode()
