@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tasks",
     "calendars",
     "meetings",
+    "notices",
     "web",
 ]
 
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "web.context_processors.roles",
+                "web.context_processors.waiting",
             ],
         },
     },

@@ -28,7 +28,8 @@ from workflow.models import Plan
 from workflow.selectors import plan_detail
 from workflow.visibility import plans_visible
 
-from .docx_export import approval_sheet_docx, plan_docx
+from .approval_sheet import approval_sheet_docx
+from .docx_export import plan_docx
 from .exceptions import DocumentError
 from .importing import plan_import_file, plan_import_size_check
 from .pdf import docx_to_pdf

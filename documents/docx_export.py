@@ -1,4 +1,4 @@
-"""The plan as the office's own Word document, and its approval sheet (лист согласования).
+"""The plan as the office's own Word document (its approval sheet: ``documents.approval_sheet``).
 
 Layout (``documents.docx_import`` reads the same layout back):
 
@@ -338,65 +338,4 @@ def plan_docx(*, plan: Plan) -> bytes:
         _cell_text(cells[2], [session.due_label], align=WD_ALIGN_PARAGRAPH.CENTER)  # as the source words it
         _cell_text(cells[3], session_responsibles(session_items))
     _fix_widths(table, COLUMN_WIDTHS)
-    return _to_bytes(document)
-
-
-# --- The approval sheet --------------------------------------------------------------------
-
-APPROVAL_SHEET_HEADER = ("№", "Должность", "ФИО", "Действие", "Дата", "Комментарий")
-# Landscape A4 with 2.5 cm / 1.5 cm side margins: 25.7 cm of text.
-APPROVAL_SHEET_WIDTHS = (Cm(1.0), Cm(6.5), Cm(5.0), Cm(3.7), Cm(3.0), Cm(6.5))
-
-
-def _decision_rows(decisions) -> list[list[str]]:
-    rows = []
-    for index, decision in enumerate(decisions, start=1):
-        rows.append([
-            str(index),
-            decision.actor_position,
-            decision.actor_name,
-            str(decision.get_transition_display()),
-            timezone.localtime(decision.created_at).strftime("%d.%m.%Y %H:%M"),
-            decision.comment,
-        ])
-    return rows
-
-
-def _decisions_table(document, rows: list[list[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(APPROVAL_SHEET_HEADER))
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _mark_header_row(table.rows[0])
-    for cell, text in zip(table.rows[0].cells, APPROVAL_SHEET_HEADER, strict=True):
-        _cell_text(cell, [text], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            _cell_text(cell, value.splitlines() or [""])
-    _fix_widths(table, APPROVAL_SHEET_WIDTHS)
-
-
-@_in_office_language
-def approval_sheet_docx(*, plan: Plan) -> bytes:
-    """Лист согласования: every decision on the plan, then those on its amendments."""
-    document = _new_document(landscape=True)
-    document.core_properties.title = f"Лист согласования: {plan_title(plan)}"
-    _paragraph(document, "Лист согласования", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(14))
-    _paragraph(document, plan_title(plan), align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, f"Состояние: {plan.state_display}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document)
-    decisions = list(Decision.objects.for_object(plan).order_by("created_at", "id"))
-    if decisions:
-        _decisions_table(document, _decision_rows(decisions))
-    else:
-        _paragraph(document, "Решений по плану пока нет.")
-
-    amendments = AgendaItem.objects.filter(plan=plan, is_amendment=True).order_by("session__number", "order", "id")
-    for item in amendments:
-        item_decisions = list(Decision.objects.for_object(item).filter(carried_by__isnull=True))
-        if not item_decisions:
-            continue
-        _paragraph(document)
-        _paragraph(document, f"Изменение к плану (заседание № {item.session.number}): {item.text}", bold=True)
-        _decisions_table(document, _decision_rows(item_decisions))
     return _to_bytes(document)

@@ -175,7 +175,7 @@ class Log:
             in_place_of=None, created_at: datetime.datetime | None = None) -> models.Model:
         model = apps.get_model(self.model)
         extra = {"details": _jsonable(arguments)} if self.with_arguments else {}
-        if in_place_of is not None:
+        if in_place_of is not None and any(f.name == "acting_for" for f in model._meta.fields):
             extra["acting_for"] = in_place_of
         position = acting_position(in_place_of) if in_place_of else (by.position_label if by else "")
         return model(

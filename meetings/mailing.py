@@ -15,7 +15,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from outbox.services import Attachment, outbox_message_build, outbox_messages_add
+from outbox.attachments import Attachment
+from outbox.models import MessageKind
+from outbox.services import outbox_message_build, outbox_messages_add
 from tasks.rules import is_working_day
 from workflow.lifecycles import SessionState
 from workflow.models import Session
@@ -26,7 +28,7 @@ from .models import AgendaMailing
 logger = logging.getLogger(__name__)
 
 # The outbox kind of the agenda e-mails (part of the outbox's unique key with the session's key).
-AGENDA_KIND = "agenda"
+AGENDA_KIND = MessageKind.AGENDA
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

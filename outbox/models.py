@@ -20,6 +20,8 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", _("Напоминание")
     ESCALATION = "escalation", _("Просроченные задачи (руководителю)")
     CHANGED = "changed", _("Задача возвращена или отменена")
+    DECISION = "decision", _("Решение по плану или отчёту")
+    AGENDA = "agenda", _("Повестка и материалы заседания")
 
 
 class OutboxStatus(models.TextChoices):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lifecycle.admin import LogInline
 
-from .models import PreparationTask, ReminderPolicy, TaskEvent
+from .models import PreparationTask, ReminderPolicy, TaskEvent, TaskResultVersion
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -38,6 +38,22 @@ class OverdueFilter(admin.SimpleListFilter):
 
 class TaskEventInline(LogInline):
     model = TaskEvent
+
+
+class TaskResultVersionInline(admin.TabularInline):
+    """Earlier results, as they were (read-only: they are the record of what was handed in)."""
+
+    model = TaskResultVersion
+    fields = readonly_fields = ["number", "file_name", "result_text", "saved_at", "replaced_at", "replaced_by"]
+    extra = 0
+    can_delete = False
+
+    @admin.display(description=_("файл"))
+    def file_name(self, obj) -> str:
+        return obj.filename  # downloadable on the task's page (nothing under MEDIA_ROOT is public)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(PreparationTask)
@@ -62,7 +78,7 @@ class PreparationTaskAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fields = readonly_fields[:6] + ["due_date"] + readonly_fields[6:]
-    inlines = [TaskEventInline]
+    inlines = [TaskEventInline, TaskResultVersionInline]
 
     def has_add_permission(self, request):
         return False  # tasks come from the assignment rules

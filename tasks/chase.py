@@ -11,7 +11,7 @@ from outbox.sender import DrainResult, outbox_drain, outbox_release_stuck
 from .assignment import AssignResult, tasks_assign
 
 # Sent by each daily run before the outbox is drained (kwargs: day): apps above tasks add their
-# own daily sending (meetings: the agenda of the sessions ahead).
+# own daily sending (meetings: the agenda of the sessions ahead; notices: the decisions' digest).
 daily_chase = Signal()
 
 

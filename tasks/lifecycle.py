@@ -107,6 +107,8 @@ TASK = Lifecycle(
                    description="«На проверке» → «В работе», с обязательным комментарием. Руководитель Проектного "
                    "офиса или контролирующий исполнение поручения по протоколу."),
         Transition(TaskTransition.CANCEL, TaskTransition.CANCEL.label, OPEN_STATES, TaskState.CANCELLED,
-                   _OFFICE_HEAD, description="Открытая задача → «Отменена». Руководитель Проектного офиса."),
+                   _OFFICE_HEAD, comment_required=True,
+                   description="Открытая задача → «Отменена», с обязательной причиной (её видит исполнитель). "
+                   "Руководитель Проектного офиса."),
     ),
 )

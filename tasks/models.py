@@ -173,6 +173,10 @@ class TaskEvent(AppendOnlyModel):
     )
     actor_name = models.CharField(_("ФИО"), max_length=255)
     actor_position = models.CharField(_("должность на момент действия"), max_length=255, blank=True)
+    acting_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("за кого (замещение)"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
     comment = models.TextField(_("комментарий"), blank=True)
     created_at = models.DateTimeField(_("когда"), default=timezone.now, db_index=True)
 
@@ -219,3 +223,7 @@ class ReminderPolicy(models.Model):
     def current(cls) -> ReminderPolicy:
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+
+# Earlier versions of a result: a model of its own module (tasks.result_versions).
+from .result_versions import TaskResultVersion  # noqa: E402, F401

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.conf import settings
 
 from calendars.ics import session_ics
-from outbox.services import Attachment
+from outbox.attachments import Attachment
 from workflow.models import Session
 
 # E-mail templates of the tasks: tasks/templates/tasks/email/<name>_{subject,body}.{txt,html}.

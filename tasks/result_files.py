@@ -25,7 +25,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse
 
 from .exceptions import TaskResultFileMissing
-from .models import RESULTS_DIR, PreparationTask
+from .models import RESULTS_DIR, PreparationTask, TaskResultVersion
 
 logger = logging.getLogger(__name__)
 
@@ -70,14 +70,16 @@ def _ascii_token(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in ascii_text).strip("_")
 
 
-def result_file_response(*, task: PreparationTask) -> HttpResponse:
-    """``task``'s result file as a download. The caller has made sure the user sees ``task``."""
-    name = task.result_file.name
+def result_file_response(*, task: PreparationTask, version: TaskResultVersion | None = None) -> HttpResponse:
+    """``task``'s result file (or that of its earlier ``version``) as a download. The caller has
+    made sure the user sees ``task``."""
+    result_file = version.result_file if version is not None else task.result_file
+    name = result_file.name
     if not name:
         raise TaskResultFileMissing()
     filename = PurePosixPath(name).name
     content_type = CONTENT_TYPES.get(PurePosixPath(filename).suffix.lower(), FALLBACK_TYPE)
-    storage = task.result_file.storage
+    storage = task.result_file.storage  # one storage for results and their versions
     if settings.TASKS_RESULT_SENDFILE == "x-accel-redirect":
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = quote(settings.TASKS_RESULT_SENDFILE_PREFIX.rstrip("/") + "/" + name)
@@ -120,6 +122,7 @@ def result_orphans_remove(*, min_age: datetime.timedelta = ORPHAN_MIN_AGE) -> li
     for start in range(0, len(names), _SWEEP_BATCH):
         batch = names[start : start + _SWEEP_BATCH]
         referenced = set(PreparationTask.objects.filter(result_file__in=batch).values_list("result_file", flat=True))
+        referenced |= set(TaskResultVersion.objects.filter(result_file__in=batch).values_list("result_file", flat=True))
         for name in batch:
             if name in referenced:
                 continue

@@ -139,10 +139,12 @@ class LateTasks:
     by_session: list[tuple[Session, int]]
     by_person: list[tuple[User, int]]
     oldest: list[PreparationTask]  # the longest-late first, at most the list limit
+    tasks: QuerySet[PreparationTask] | None = None  # all of them, to read when a page lists them
 
 
 def late_tasks(*, day: datetime.date, min_days_late: int = 1, chased_only: bool = False, list_limit: int = 0,
-               group_limit: int | None = None) -> LateTasks:
+               group_limit: int | None = None, session_id: int | None = None,
+               person_id: int | None = None) -> LateTasks:
     """Tasks waiting for their assignee and late by ``min_days_late`` days or more on ``day``
     (``chased_only``: only those still chased, in sessions that may be prepared for): the count,
     the counts by session and by person (largest first; the ``group_limit`` largest), and the
@@ -150,9 +152,13 @@ def late_tasks(*, day: datetime.date, min_days_late: int = 1, chased_only: bool 
     rows whatever the number of late tasks."""
     base = _chased() if chased_only else PreparationTask.objects.filter(state__in=PENDING_STATES)
     late = base.filter(due_date__lte=day - datetime.timedelta(days=min_days_late))
+    if session_id is not None:
+        late = late.filter(session_id=session_id)
+    if person_id is not None:
+        late = late.filter(assignee_id=person_id)
     total = late.count()
     if not total:
-        return LateTasks(total=0, by_session=[], by_person=[], oldest=[])
+        return LateTasks(total=0, by_session=[], by_person=[], oldest=[], tasks=late)
     by_session = list(
         late.values_list("session_id").annotate(count=Count("id")).order_by("-count", "session_id")[:group_limit]
     )
@@ -170,6 +176,7 @@ def late_tasks(*, day: datetime.date, min_days_late: int = 1, chased_only: bool 
         by_session=[(sessions[session_id], count) for session_id, count in by_session],
         by_person=[(people[person_id], count) for person_id, count in by_person],
         oldest=oldest,
+        tasks=late,
     )
 
 

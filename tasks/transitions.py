@@ -50,8 +50,9 @@ def _change_notice(*, task: PreparationTask, event: TaskEvent, key: str | None =
 
 
 def task_change_notify(*, task: PreparationTask, event: TaskEvent) -> None:
-    """The assignee hears of the office head's return or cancellation, in the same transaction."""
-    if event.transition in NOTIFY_ASSIGNEE_ON:
+    """The assignee hears of the office head's return or cancellation, in the same transaction
+    (not of their own: an office head who cancels a task of her own hears nothing)."""
+    if event.transition in NOTIFY_ASSIGNEE_ON and event.actor_id != task.assignee_id:
         outbox_messages_add(messages=_change_notice(task=task, event=event))
 
 

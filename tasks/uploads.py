@@ -4,7 +4,6 @@ import codecs
 import errno
 import logging
 import zipfile
-from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from .models import (
     PreparationTask,
     TaskState,
 )
+from .result_versions import result_version_keep
 
 logger = logging.getLogger(__name__)
 
@@ -126,9 +126,9 @@ def task_result_attach(*, task: PreparationTask, by, file=None, text: str | None
 
     The file is written first, outside the transaction (a large file does not hold the task's
     lock, nor SQLite's write lock), whole or not at all (``config.storage``); if the task then
-    refuses it or the transaction fails, the new file is deleted. A file it replaces is deleted
-    once the change commits. What a crash leaves behind, the orphan sweep removes
-    (``tasks.result_files.result_orphans_remove``).
+    refuses it or the transaction fails, the new file is deleted. The result it replaces is kept
+    as an earlier version (``tasks.result_versions``), its file with it. What a crash leaves
+    behind, the orphan sweep removes (``tasks.result_files.result_orphans_remove``).
     """
     if by is None or by.pk != task.assignee_id:
         raise TaskError(_("Результат прикладывает только исполнитель задачи."), code="forbidden", status=403)
@@ -143,12 +143,13 @@ def task_result_attach(*, task: PreparationTask, by, file=None, text: str | None
             locked = PreparationTask.objects.select_for_update().get(pk=task.pk)
             _refuse_unless_with_the_assignee(locked)
             fields = ["updated_at"]
+            if (stored and stored != locked.result_file.name) or (
+                text is not None and text.strip() != locked.result_text
+            ):
+                result_version_keep(locked=locked, by=by)
             if stored:
-                replaced = locked.result_file.name
                 locked.result_file = stored
                 fields.append("result_file")
-                if replaced:
-                    transaction.on_commit(partial(_result_file_delete, replaced))
             if text is not None:
                 locked.result_text = text.strip()
                 fields.append("result_text")

@@ -23,8 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     "tasks": {"config", "accounts", "lifecycle", "approvals", "workflow", "calendars", "outbox"},
     "meetings": {"config", "accounts", "lifecycle", "approvals", "workflow", "documents", "tasks", "outbox",
                  "calendars"},
+    "notices": {"config", "accounts", "lifecycle", "approvals", "workflow", "tasks", "outbox"},
     "web": {"config", "accounts", "lifecycle", "approvals", "workflow", "documents", "calendars", "tasks", "outbox",
-            "meetings"},
+            "meetings", "notices"},
 }
 MAX_LINES = 450
 

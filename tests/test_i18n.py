@@ -292,12 +292,12 @@ def test_documents_are_russian_even_when_english_is_active(approved_plan, office
 
     from docx import Document
 
-    from documents.docx_export import approval_sheet_docx
+    from documents.approval_sheet import approval_sheet_docx
 
     sheet = Document(BytesIO(approval_sheet_docx(plan=approved_plan)))
     text = "\n".join(cell.text for table in sheet.tables for row in table.rows for cell in row.cells)
     text += "\n".join(p.text for p in sheet.paragraphs)
-    assert "Согласовать" in text and "Утвердить" in text  # transition labels from the models
+    assert "Согласовано" in text and "Утверждено" in text  # decision results, in Russian
     assert "Состояние: Утверждено" in text
     assert "Approve" not in text and "Agree" not in text
 

@@ -7,7 +7,7 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from .forms import OfficePasswordResetForm
-from .views import board, meetings, plans, substitutions, tasks
+from .views import board, calendar, editor, meetings, plans, substitutions, tasks
 
 pages = [
     path("", RedirectView.as_view(pattern_name="web:tasks", query_string=True), name="home"),
@@ -15,9 +15,19 @@ pages = [
     path("tasks/<int:pk>/", tasks.task_detail, name="task"),
     path("tasks/<int:pk>/result/", tasks.task_result, name="task-result"),
     path("tasks/<int:pk>/result/file/", tasks.task_result_file, name="task-result-file"),
+    path("tasks/<int:pk>/result/versions/<int:number>/file/", tasks.task_result_version_file,
+         name="task-result-version-file"),
     path("tasks/<int:pk>/transition/", tasks.task_transition, name="task-transition"),
     path("plans/", plans.plan_list, name="plans"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/new/", editor.plan_new, name="plan-new"),
+    path("plans/import/", editor.plan_import, name="plan-import"),
+    path("plans/<int:pk>/edit/", editor.plan_edit, name="plan-edit"),
+    path("plans/<int:pk>/edit/sessions/", editor.session_save, name="plan-session-add"),
+    path("plans/<int:pk>/edit/sessions/<int:session_pk>/", editor.session_save, name="plan-session"),
+    path("plans/<int:pk>/edit/sessions/<int:session_pk>/items/", editor.item_save, name="plan-item-add"),
+    path("plans/<int:pk>/edit/sessions/<int:session_pk>/items/<int:item_pk>/", editor.item_save,
+         name="plan-item"),
     path("plans/<int:pk>/transition/", plans.plan_transition, name="plan-transition"),
     path("items/<int:pk>/transition/", plans.item_transition, name="item-transition"),
     path("overdue/", board.overdue_board, name="overdue"),
@@ -31,6 +41,8 @@ pages = [
     path("meetings/protocols/<int:pk>/transition/", meetings.protocol_transition, name="meetings-protocol-transition"),
     path("meetings/assignments/", meetings.assignment_status_page, name="meetings-assignments"),
     path("meetings/assignments/<int:pk>/extend/", meetings.assignment_extend, name="meetings-assignment-extend"),
+    path("overdue/remind/", board.overdue_remind, name="overdue-remind"),
+    path("my-calendar/", calendar.my_calendar, name="calendar"),
 ]
 
 auth = [

@@ -309,3 +309,7 @@ class SessionEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.session.lifecycle.label(self.transition)}: {self.actor_name}"
+
+
+# What a plan said at each submit: a model of its own module (workflow.snapshots).
+from .snapshots import PlanSnapshot  # noqa: E402, F401

@@ -149,7 +149,7 @@ def tasks_in_every_state(db, approved_plan, responsible, responsible2, office_he
     task_result_attach(task=ahead, by=responsible, text="Черновик отчёта")
     fire(obj=done, name="accept", by=office_head)
     fire(obj=returned, name="return", by=office_head, comment="Нужны цифры")
-    fire(obj=cancelled, name="cancel", by=office_head)
+    fire(obj=cancelled, name="cancel", by=office_head, comment="Тема снята")
     return PreparationTask.objects.all()
 
 

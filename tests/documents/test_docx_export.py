@@ -12,7 +12,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from documents.docx_export import approval_sheet_docx, plan_docx
+from documents.approval_sheet import approval_sheet_docx
+from documents.docx_export import plan_docx
 from lifecycle.kernel import fire
 from workflow.models import AgendaItem
 
@@ -182,11 +183,13 @@ def test_approval_sheet_lists_every_decision(signed_plan, secretary, office_head
     assert document.paragraphs[0].text == "Лист согласования"
     assert document.paragraphs[1].text == TITLE
     table = document.tables[0]
-    assert [c.text for c in table.rows[0].cells] == ["№", "Должность", "ФИО", "Действие", "Дата", "Комментарий"]
+    assert [c.text for c in table.rows[0].cells] == [
+        "№", "Должность", "ФИО", "Решение", "Дата", "Комментарий", "Подпись"
+    ]
     assert [[c.text for c in row.cells] for row in table.rows[1:]] == [
-        ["1", secretary.position, "Иванова Ирина Ивановна", "Направить на согласование", "16.01.2023 10:00", ""],
-        ["2", office_head.position, "Сергеева Ольга Александровна", "Согласовать", "18.01.2023 11:00", ""],
-        ["3", department_head.position, "Лебедева Людмила Михайловна", "Утвердить", "20.01.2023 23:30", ""],
+        ["1", secretary.position, "Иванова Ирина Ивановна", "Направлено на согласование", "16.01.2023", "", ""],
+        ["2", office_head.position, "Сергеева Ольга Александровна", "Согласовано", "18.01.2023", "", ""],
+        ["3", department_head.position, "Лебедева Людмила Михайловна", "Утверждено", "20.01.2023", "", ""],
     ]
 
 
@@ -196,7 +199,7 @@ def test_approval_sheet_keeps_return_comments(seed_plan, secretary, office_head)
 
     rows = _open(approval_sheet_docx(plan=seed_plan)).tables[0].rows
 
-    assert rows[2].cells[3].text == "Вернуть на доработку"
+    assert rows[2].cells[3].text == "Возвращено на доработку"
     assert rows[2].cells[5].text == "Добавить отчёт РЦ"
 
 

@@ -10,9 +10,10 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
+from outbox.attachments import Attachment
 from outbox.models import OutboxMessage, OutboxStatus
 from outbox.sender import outbox_drain, outbox_release_stuck
-from outbox.services import Attachment, outbox_messages_add
+from outbox.services import outbox_messages_add
 from tests.factories import make_user
 from tests.outbox.conftest import build, queue
 from tests.tasks.conftest import SmtpServer, free_port

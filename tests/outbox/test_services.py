@@ -5,8 +5,9 @@ import datetime
 import pytest
 
 from config.celery import app
+from outbox.attachments import Attachment
 from outbox.models import MessageKind, OutboxMessage, OutboxStatus
-from outbox.services import Attachment, message_render, outbox_messages_add
+from outbox.services import message_render, outbox_messages_add
 from tests.factories import make_user
 from tests.outbox.conftest import SAMPLE, build
 from tests.tasks.celery_helpers import new_queue, producer_broker

@@ -34,7 +34,8 @@ def test_broker_down_the_approval_succeeds_and_the_sweep_assigns(
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             decision = fire(obj=seed_plan, name="approve", by=department_head)
 
-    assert len(callbacks) == 1  # the assignment was to be queued after the commit
+    # The assignment was to be queued after the commit (and the approval notices handed to the sender).
+    assert [c.func.__name__ for c in callbacks] == ["assignment_enqueue", "outbox_hand_over"]
     assert decision.to_state == "approved" and seed_plan.state == "approved"
     assert "Could not queue the assignment" in caplog.text
     assert not PreparationTask.objects.exists()

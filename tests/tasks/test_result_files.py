@@ -1,6 +1,6 @@
 """The orphan sweep: files under the results folder that no task refers to and that are older
 than an hour go (a crashed upload's temporary file, a replaced result); the rest stays. Plus the
-hourly job and its beat entry, and the replaced file going once the new one commits."""
+hourly job and its beat entry, and the replaced file kept as an earlier version."""
 
 from __future__ import annotations
 
@@ -70,8 +70,11 @@ def test_the_sweep_without_a_results_folder_does_nothing(media):
     assert result_orphans_remove() == []
 
 
-def test_a_replaced_result_file_goes_once_the_new_one_commits(task, responsible, media,
-                                                              django_capture_on_commit_callbacks):
+def test_a_replaced_result_file_is_kept_as_an_earlier_version(task, responsible, media,
+                                                               django_capture_on_commit_callbacks):
+    """Issue 13: earlier versions of a result are kept and listed, their files with them."""
+    import datetime
+
     task_result_attach(task=task, by=responsible, file=SimpleUploadedFile("v1.pdf", b"%PDF-1.4 one"))
     task.refresh_from_db()
     first = media / task.result_file.name
@@ -79,8 +82,13 @@ def test_a_replaced_result_file_goes_once_the_new_one_commits(task, responsible,
         task_result_attach(task=task, by=responsible, file=SimpleUploadedFile("v2.pdf", b"%PDF-1.4 two"))
     task.refresh_from_db()
 
-    assert not first.exists()
+    assert first.read_bytes() == b"%PDF-1.4 one"
+    [version] = task.result_versions.all()
+    assert (version.number, version.result_file.name, version.replaced_by) == (1, first.relative_to(media).as_posix(),
+                                                                               responsible)
     assert (media / task.result_file.name).read_bytes() == b"%PDF-1.4 two"
+    assert result_orphans_remove(min_age=datetime.timedelta(0)) == []  # a version's file is no orphan
+    assert first.exists()
 
 
 def test_the_hourly_sweep_is_in_the_beat_schedule(db):

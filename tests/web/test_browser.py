@@ -225,3 +225,135 @@ def test_without_the_role_no_button_and_a_readable_refusal_when_forced(
     assert "«Согласовать»" in page.get_by_role("alert").inner_text()
     shot(page, "16-refusal")
     assert Plan.objects.get(pk=seed_plan.pk).state == ApprovalState.SUBMITTED
+
+
+def test_every_role_closes_the_loop(  # issue 13: the acceptance walk, one screenshot per step
+    live_server, new_page, settings, personas, responsible2, seed_bytes, tmp_path
+):
+    from tasks.models import PreparationTask as Task
+
+    settings.SITE_URL = live_server.url
+    settings.MEDIA_ROOT = tmp_path / "media"
+    seed = tmp_path / "plan-2023.txt"
+    seed.write_bytes(seed_bytes)
+    url = live_server.url
+
+    # The secretary imports the plan with a preview first, edits it and sends it.
+    secretary = new_page()
+    secretary.goto(url + "/plans/new/")
+    log_in(secretary, "secretary")
+    secretary.get_by_label("Файл плана").set_input_files(str(seed))
+    secretary.get_by_role("button", name="Проверить файл").click()
+    secretary.get_by_role("heading", name="Будет создано").wait_for()
+    assert not Plan.objects.exists()
+    shot(secretary, "loop-01-import-preview")
+    secretary.get_by_role("button", name="Создать план").click()
+    secretary.get_by_text("План загружен из файла").wait_for()
+    plan = Plan.objects.get()
+    first = plan.sessions.get(number=1)
+    secretary.get_by_role("link", name="Изменить план").click()
+    secretary.locator(f"#edit-session-{first.pk} input[name$=place]").fill("Малый зал, каб. 214")
+    secretary.locator(f"#edit-session-{first.pk}").get_by_role("button", name="Сохранить заседание").click()
+    secretary.get_by_text("Заседание № 1 сохранено.").wait_for()
+    shot(secretary, "loop-02-plan-edit")
+    secretary.get_by_role("link", name="Готово: к плану").click()
+    secretary.get_by_role("button", name="Направить на согласование").click()
+    secretary.get_by_text("Направлено на согласование.").wait_for()
+    shot(secretary, "loop-03-plan-submitted")
+
+    # The office head finds it in «Ждут моего решения» and returns it with a comment.
+    head = new_page()
+    head.goto(url + "/")
+    log_in(head, "office_head")
+    inbox = head.locator("#inbox")
+    inbox.get_by_role("link", name=plan.title).wait_for()
+    assert head.get_by_test_id("waiting-count").inner_text() == "1"
+    shot(head, "loop-04-head-inbox")
+    assert OutboxMessage.objects.filter(recipient=personas["office_head"], kind=MessageKind.DECISION).count() == 1
+    inbox.get_by_role("link", name=plan.title).click()
+    head.get_by_label(re.compile("^Комментарий")).fill("Уточните тему первого заседания")
+    head.get_by_role("button", name="Вернуть на доработку").click()
+    head.get_by_text("Возвращено на доработку.").wait_for()
+    shot(head, "loop-05-head-returned")
+
+    # The secretary sees the comment on top, edits, sends again.
+    secretary.goto(url + "/")
+    secretary.locator("#inbox").get_by_text("Уточните тему первого заседания").wait_for()
+    secretary.locator("#inbox").get_by_role("link", name=plan.title).click()
+    assert "Уточните тему первого заседания" in secretary.get_by_test_id("plan-returned").inner_text()
+    shot(secretary, "loop-06-secretary-sees-the-comment")
+    secretary.get_by_role("link", name="Исправить план").click()
+    item = plan.items.filter(session=first, parent=None).order_by("order", "id").first()
+    secretary.locator(f"#edit-item-{item.pk} textarea[name=text]").fill("Тема первого заседания, уточнённая")
+    secretary.locator(f"#edit-item-{item.pk}").get_by_role("button", name="Сохранить пункт").click()
+    secretary.get_by_text("Пункт сохранён.").wait_for()
+    secretary.get_by_role("link", name="Готово: к плану").click()
+    secretary.get_by_role("button", name="Направить на согласование").click()
+    secretary.get_by_text("Направлено на согласование.").wait_for()
+
+    # The office head sees what changed and agrees; the department head approves.
+    head.goto(f"{url}/plans/{plan.pk}/")
+    changes = head.get_by_test_id("plan-changes")
+    assert "Тема первого заседания, уточнённая" in changes.inner_text()
+    shot(head, "loop-07-head-sees-what-changed")
+    head.get_by_role("button", name="Согласовать").click()
+    head.get_by_text("Согласовано.", exact=True).wait_for()
+    boss = new_page()
+    boss.goto(url + "/")
+    log_in(boss, "department_head")
+    boss.locator("#inbox").get_by_role("link", name=plan.title).click()
+    boss.get_by_role("button", name="Утвердить").click()
+    boss.get_by_text("Утверждено.", exact=True).wait_for()
+    shot(boss, "loop-08-approved-sheet")
+    assert Plan.objects.get(pk=plan.pk).state == ApprovalState.APPROVED
+
+    # Responsible persons get their notice, start by saving a result, and submit.
+    approved = OutboxMessage.objects.get(recipient=personas["responsible"], kind=MessageKind.DECISION)
+    assert approved.subject.startswith("Утверждено: ") and "заседание №" in approved.body_text
+    tasks_assign(today=datetime.date(2023, 11, 20))
+    task = Task.objects.filter(assignee=personas["responsible"]).first()
+    person = new_page()
+    person.goto(f"{url}/tasks/{task.pk}/")
+    log_in(person, "portfolio1")
+    person.get_by_test_id("next-step").wait_for()
+    shot(person, "loop-09-task-next-step")
+    person.get_by_label("Текст результата или пояснение").fill("Отчёт готов, цифры за год.")
+    person.get_by_role("button", name="Сохранить результат").click()
+    person.get_by_text("Результат сохранён.").wait_for()
+    assert Task.objects.get(pk=task.pk).state == TaskState.IN_PROGRESS
+    person.get_by_role("button", name="Сдать результат").click()
+    person.get_by_text("Результат сдан на проверку.").wait_for()
+    shot(person, "loop-10-task-submitted")
+
+    # The office head is notified and accepts.
+    assert OutboxMessage.objects.filter(recipient=personas["office_head"], kind=MessageKind.DECISION,
+                                        subject__startswith="Отчёт на проверку").count() == 1
+    head.goto(url + "/")
+    head.locator("#inbox").get_by_role("link", name=task.title).click()
+    head.get_by_role("button", name="Принять").click()
+    head.get_by_text("Результат принят.").wait_for()
+    shot(head, "loop-11-report-accepted")
+    assert Task.objects.get(pk=task.pk).state == TaskState.DONE
+
+
+def test_office_head_filters_the_overdue_board_reminds_and_gets_her_calendar_link(
+    live_server, new_page, settings, approved_plan, office_head, responsible
+):
+    settings.SITE_URL = live_server.url
+    tasks_assign(today=datetime.date(2023, 11, 20))  # due 5 December 2023: long overdue today
+    page = new_page()
+    page.goto(live_server.url + "/overdue/")
+    log_in(page, "office_head")
+    page.get_by_label("Исполнитель").select_option(str(responsible.pk))
+    page.get_by_role("button", name="Показать").click()
+    page.get_by_text(re.compile(r"^Показано \d+ из \d+\.$")).wait_for()
+    page.get_by_role("button", name="Напомнить").first.click()
+    page.get_by_text("Напоминание отправлено: Петров П.П.").wait_for()
+    shot(page, "loop-12-overdue-filtered-reminded")
+    assert OutboxMessage.objects.filter(recipient=responsible, kind=MessageKind.REMINDER).count() == 1
+
+    page.get_by_role("link", name="Мой календарь").click()
+    page.get_by_role("button", name="Получить ссылку").click()
+    page.get_by_text("Ссылка на ваш календарь готова.").wait_for()
+    assert "/calendar/" in page.get_by_test_id("feed-url").input_value()
+    shot(page, "loop-13-my-calendar")

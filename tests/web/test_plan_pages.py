@@ -186,6 +186,13 @@ def test_download_links_point_at_the_export(login, seed_plan, secretary):
     assert f'href="{reverse("plan-approval-sheet", args=[seed_plan.pk])}?format=docx"' in html
 
 
+def test_without_libreoffice_no_pdf_link_and_the_page_says_why(login, seed_plan, secretary, monkeypatch):
+    monkeypatch.setenv("SOFFICE_BINARY", "/nonexistent/soffice")
+    html = _html(login(secretary).get(f"/plans/{seed_plan.pk}/"))
+    assert "format=pdf" not in html and "format=docx" in html
+    assert "PDF недоступен: на сервере не установлен LibreOffice" in html
+
+
 def test_not_found_is_the_russian_page_even_with_debug_on(login, seed_plan, responsible, settings):
     settings.DEBUG = True
     response = login(responsible).get(f"/plans/{seed_plan.pk}/")

@@ -8,8 +8,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from config.errors import DomainError
+
+# Actions that cannot be undone: the page asks for a confirmation (a ticked «Подтверждаю»)
+# and the view refuses them without it.
+IRREVERSIBLE = frozenset({"archive", "cancel"})
+
+
+def unconfirmed(request, name: str | None, *, back: str) -> HttpResponseRedirect | None:
+    """A redirect back with a message when the action ``name`` is irreversible (None: this one
+    is, whatever its name) and was not confirmed."""
+    if (name is None or name in IRREVERSIBLE) and request.POST.get("confirm") != "yes":
+        messages.error(request, _("Действие необратимо: отметьте «Подтверждаю» и нажмите кнопку ещё раз."))
+        return HttpResponseRedirect(back)
+    return None
 
 
 def refusal_response(request, exc: DomainError, *, back: str) -> HttpResponseRedirect:

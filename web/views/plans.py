@@ -11,14 +11,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from approvals.models import APPROVAL, TransitionName
+from approvals.models import APPROVAL, ApprovalState, Decision, TransitionName
 from config.errors import DomainError
+from documents.approval_sheet import decision_result, signatures
+from documents.pdf import soffice_binary
 from lifecycle.kernel import fire
 from workflow.selectors import plan_approval_sheet
+from workflow.snapshots import plan_changes, plan_changes_by_submit
 from workflow.visibility import items_visible
 
 from .. import selectors
-from .common import page, refusal_response
+from .common import page, refusal_response, unconfirmed
 
 DONE_MESSAGES = {
     TransitionName.SUBMIT: gettext_lazy("Направлено на согласование."),
@@ -30,15 +33,35 @@ DONE_MESSAGES = {
 
 
 def _downloads(plan) -> list[dict]:
-    """Links to the document downloads, when the export feature is installed."""
+    """Links to the document downloads, when the export feature is installed; the PDF link
+    only where LibreOffice is there to make it (``documents.pdf.soffice_binary``)."""
     links = []
+    pdf = soffice_binary() is not None
     for url_name, label in (("plan-export", _("План")), ("plan-approval-sheet", _("Лист согласования"))):
         try:
             url = reverse(url_name, args=[plan.pk])
         except NoReverseMatch:
             continue
-        links.append({"label": label, "docx": f"{url}?format=docx", "pdf": f"{url}?format=pdf"})
+        links.append({"label": label, "docx": f"{url}?format=docx", "pdf": f"{url}?format=pdf" if pdf else ""})
     return links
+
+
+def _returned(plan):
+    """The return decision a draft plan rests on (shown at the top until it is sent again)."""
+    if plan.state != ApprovalState.DRAFT:
+        return None
+    last = Decision.objects.for_object(plan).order_by("-created_at", "-id").first()
+    return last if last and last.transition == TransitionName.RETURN else None
+
+
+def _sheet(decisions, *, plan):
+    """The approval sheet's rows with what each decided, as the office signs it, and for each
+    submit after the first what changed since the one before (the history)."""
+    changes = plan_changes_by_submit(plan)
+    for decision in decisions:
+        decision.result = decision_result(decision)
+        decision.changes = changes.get(decision.pk) if decision.item is None else None
+    return decisions
 
 
 @require_GET
@@ -60,7 +83,11 @@ def plan_detail(request, pk: int):
         {
             "nav": "plans",
             "plan": plan,
-            "decisions": plan_approval_sheet(plan=plan, user=request.user),
+            "decisions": _sheet(plan_approval_sheet(plan=plan, user=request.user), plan=plan),
+            "signatures": signatures(plan),
+            "returned": _returned(plan),
+            "changes": plan_changes(plan) if plan.state in (ApprovalState.SUBMITTED, ApprovalState.AGREED) else None,
+            "may_edit": plan.state == ApprovalState.DRAFT and request.user.is_office_staff,
             "downloads": _downloads(plan),
             "comment_required": [t.name for t in APPROVAL.transitions if t.comment_required],
         },
@@ -70,6 +97,8 @@ def plan_detail(request, pk: int):
 def _fire(request, obj, *, back: str):
     name = request.POST.get("transition", "")
     comment = request.POST.get("comment", "")[:5000]
+    if (refused := unconfirmed(request, name, back=back)) is not None:
+        return refused
     try:
         fire(obj=obj, name=name, by=request.user, comment=comment)
     except DomainError as exc:

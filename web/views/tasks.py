@@ -18,11 +18,11 @@ from config.errors import DomainError
 from lifecycle.kernel import fire
 from tasks import result_files, uploads
 from tasks.exceptions import TaskResultFileMissing
-from tasks.models import TaskTransition, sees_all_tasks
+from tasks.models import TaskState, TaskTransition, sees_all_tasks
 
 from .. import selectors
 from ..forms import CommentForm, TaskResultForm, result_limits_text
-from .common import page, refusal_response
+from .common import page, refusal_response, unconfirmed
 
 DONE_MESSAGES = {
     TaskTransition.START: gettext_lazy("Задача взята в работу."),
@@ -105,6 +105,8 @@ def task_result(request, pk: int):
         uploads.task_result_attach(
             task=task, by=request.user, file=form.cleaned_data["file"] or None, text=text if text.strip() else None
         )
+        if task.state == TaskState.ASSIGNED:  # saving a result is starting the work
+            fire(obj=task, name=TaskTransition.START, by=request.user)
     except DomainError as exc:
         return refusal_response(request, exc, back=back)
     messages.success(request, _("Результат сохранён. Когда всё готово, нажмите «Сдать результат»."))
@@ -120,6 +122,8 @@ def task_transition(request, pk: int):
     name = request.POST.get("transition", "")
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if (refused := unconfirmed(request, name, back=back)) is not None:
+        return refused
     try:
         fire(obj=task, name=name, by=request.user, comment=comment)
     except DomainError as exc:
@@ -136,6 +140,19 @@ def task_result_file(request, pk: int):
     task = _task_or_404(request, pk)
     try:
         return result_files.result_file_response(task=task)
+    except TaskResultFileMissing as exc:
+        raise Http404(exc.message) from exc
+
+
+@require_GET
+@login_required
+@page
+def task_result_version_file(request, pk: int, number: int):
+    """An earlier version's file, to those who see the task."""
+    task = _task_or_404(request, pk)
+    version = get_object_or_404(task.result_versions, number=number)
+    try:
+        return result_files.result_file_response(task=task, version=version)
     except TaskResultFileMissing as exc:
         raise Http404(exc.message) from exc
 
