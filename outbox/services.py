@@ -116,10 +116,16 @@ def _to_stand_ins(messages: list[OutboxMessage]) -> list[OutboxMessage]:
         running.setdefault(sub.replaces_id, []).append(sub)
     if not running:
         return messages
+    # A sender that already addressed the acting person itself (the decision notices do, to leave
+    # out the one who acted) gets no second copy for them.
+    addressed = {(m.recipient_id, m.kind, m.day, m.key) for m in messages}
     routed = []
     for message in messages:
         subs = [s for s in running.get(message.recipient_id, ()) if s.starts_on <= message.day <= s.ends_on]
-        routed += [_for_stand_in(message, sub) for sub in subs]
+        routed += [
+            _for_stand_in(message, sub) for sub in subs
+            if (sub.person_id, message.kind, message.day, message.key) not in addressed
+        ]
         if not subs or any(sub.copy_to_replaced for sub in subs):
             routed.append(message)
     return routed

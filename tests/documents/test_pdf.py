@@ -8,7 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from config.errors import DomainError
-from documents.docx_export import approval_sheet_docx, plan_docx
+from documents.approval_sheet import approval_sheet_docx
+from documents.docx_export import plan_docx
 from documents.pdf import docx_to_pdf, soffice_binary
 
 needs_soffice = pytest.mark.skipif(

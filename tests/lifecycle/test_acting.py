@@ -108,7 +108,8 @@ def test_the_documents_print_the_acting_head(secretary, department_head, deputy,
 
     from docx import Document
 
-    from documents.docx_export import approval_sheet_docx, plan_docx
+    from documents.approval_sheet import approval_sheet_docx
+    from documents.docx_export import plan_docx
 
     plan = make_plan()
     with _on(START + datetime.timedelta(days=2)):
@@ -125,3 +126,17 @@ def test_the_documents_print_the_acting_head(secretary, department_head, deputy,
     assert "И.о. руководителя Проектного офиса" in stamp and "Кравцова" in stamp
     sheet = text(approval_sheet_docx(plan=Plan.objects.get(pk=plan.pk)))
     assert "И.о. руководителя Проектного офиса" in sheet
+
+
+@pytest.mark.django_db
+def test_the_plan_page_stamp_names_the_acting_head(client, secretary, deputy, week_for_the_office_head):
+    from django.urls import reverse
+
+    plan = make_plan()
+    with _on(START + datetime.timedelta(days=2)):
+        fire(obj=plan, name="submit", by=secretary)
+        fire(obj=plan, name="agree", by=deputy)
+        client.force_login(secretary)
+        page = client.get(reverse("web:plan", args=[plan.pk])).content.decode()
+    stamp = page[page.index("«Согласовано»"):page.index("«Согласовано»") + 600]
+    assert "И.о. руководителя Проектного офиса" in stamp and "Кравцова" in stamp
