@@ -40,7 +40,8 @@ def plan_content(plan) -> dict:
     from .models import AgendaItem, Responsibility, Session
 
     sessions = {
-        str(s.pk): {"number": s.number, "planned_month": s.planned_month.isoformat(),
+        str(s.pk): {"number": s.number, "due_label": s.due_label, "period_start": s.period_start.isoformat(),
+                    "period_end": s.period_end.isoformat(),
                     "starts_at": s.starts_at.isoformat() if s.starts_at else None, "place": s.place}
         for s in Session.objects.filter(plan=plan)
     }
@@ -89,11 +90,7 @@ _ITEM_FIELDS = {"text": _("текст"), "responsibles": _("ответствен
 
 
 def _session_label(session: dict) -> str:
-    import datetime
-
-    from .months import month_label
-
-    label = month_label(datetime.date.fromisoformat(session["planned_month"]))
+    label = session["due_label"]
     if session.get("starts_at"):
         label += ", " + session["starts_at"][:16].replace("T", " ")
     if session.get("place"):
@@ -117,6 +114,11 @@ def plan_changes_by_submit(plan) -> dict[int, PlanChanges]:
     return {new.decision_id: snapshot_changes(new=new, old=old) for old, new in pairs}
 
 
+def _timing(session: dict) -> tuple:
+    """When and where a session is, as a snapshot keeps it (its period, date and place)."""
+    return session["period_start"], session["period_end"], session["starts_at"], session["place"]
+
+
 def snapshot_changes(*, new: PlanSnapshot, old: PlanSnapshot) -> PlanChanges:
     """Items added, removed and edited, sessions moved, from ``old`` to ``new``."""
     changes = PlanChanges(since=old)
@@ -131,9 +133,7 @@ def snapshot_changes(*, new: PlanSnapshot, old: PlanSnapshot) -> PlanChanges:
             changes.edited.append({"text": after["text"], "before": before["text"], "what": what})
     for key, after in new["sessions"].items():
         before = old["sessions"].get(key)
-        if before and (before["planned_month"], before["starts_at"], before["place"]) != (
-            after["planned_month"], after["starts_at"], after["place"]
-        ):
+        if before and _timing(before) != _timing(after):
             changes.moved.append({"number": after["number"], "before": _session_label(before),
                                   "after": _session_label(after)})
     return changes
