@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import wraps
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from config.errors import DomainError
+from lifecycle.kernel import fire
 
 # Actions that cannot be undone: the page asks for a confirmation (a ticked «Подтверждаю»)
 # and the view refuses them without it.
@@ -24,6 +26,32 @@ def unconfirmed(request, name: str | None, *, back: str) -> HttpResponseRedirect
         messages.error(request, _("Действие необратимо: отметьте «Подтверждаю» и нажмите кнопку ещё раз."))
         return HttpResponseRedirect(back)
     return None
+
+
+def act(request, action: Callable[[], object], *, back: str, success: str | Callable[[object], str]):
+    """Run a page's write, ``action()``: a refusal is shown (``refusal_response``), a success is
+    announced (``success``, or ``success(result)``); either way back to ``back``."""
+    try:
+        result = action()
+    except DomainError as exc:
+        return refusal_response(request, exc, back=back)
+    messages.success(request, success(result) if callable(success) else success)
+    return HttpResponseRedirect(back)
+
+
+def fire_from_post(request, obj, *, back: str, done: Mapping[str, str] | None = None):
+    """A page's transition button: the kernel fires the posted transition as the user, with the
+    posted comment; an irreversible one only once confirmed. ``done``: what to say, by name."""
+    name = request.POST.get("transition", "")
+    if (refused := unconfirmed(request, name, back=back)) is not None:
+        return refused
+    comment = request.POST.get("comment", "")[:5000]
+
+    def said(_log) -> str:
+        return (done or {}).get(name) or _("«%(action)s»: выполнено. Состояние — «%(state)s».") % {
+            "action": obj.lifecycle.label(name), "state": obj.state_display}
+
+    return act(request, lambda: fire(obj=obj, name=name, by=request.user, comment=comment), back=back, success=said)
 
 
 def refusal_response(request, exc: DomainError, *, back: str) -> HttpResponseRedirect:

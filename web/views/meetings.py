@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import ResponsibleGroup, Role, User
 from config.errors import DomainError
-from lifecycle.kernel import buttons, fire
+from lifecycle.kernel import buttons
 from meetings import documents, selectors, services
 from meetings.exceptions import MeetingsError
 from meetings.models import Protocol
@@ -26,7 +26,7 @@ from tasks.models import PreparationTask
 from workflow.lifecycles import SessionState
 from workflow.visibility import sessions_visible
 
-from .common import page, refusal_response
+from .common import act, fire_from_post, page, refusal_response
 
 STAFF = (Role.SECRETARY, Role.OFFICE_HEAD)
 
@@ -65,12 +65,8 @@ def participant_add(request, pk: int):
     if person is None:
         messages.error(request, _("Выберите участника из списка."))
         return HttpResponseRedirect(back)
-    try:
-        services.participant_add(session=session, person=person, by=request.user)
-    except DomainError as exc:
-        return refusal_response(request, exc, back=back)
-    messages.success(request, _("Участник добавлен: %(name)s.") % {"name": person})
-    return HttpResponseRedirect(back)
+    return act(request, lambda: services.participant_add(session=session, person=person, by=request.user),
+               back=back, success=_("Участник добавлен: %(name)s.") % {"name": person})
 
 
 @require_POST
@@ -159,12 +155,10 @@ def _editor_data(post, protocol: Protocol) -> dict:
 def protocol_save(request, pk: int):
     protocol = _protocol_or_404(request, pk)
     back = reverse("web:meetings-protocol", args=[protocol.pk])
-    try:
+    def save():
         services.protocol_update(protocol=protocol, by=request.user, data=_editor_data(request.POST, protocol))
-    except DomainError as exc:
-        return refusal_response(request, exc, back=back)
-    messages.success(request, _("Протокол сохранён."))
-    return HttpResponseRedirect(back)
+
+    return act(request, save, back=back, success=_("Протокол сохранён."))
 
 
 @require_POST
@@ -172,15 +166,7 @@ def protocol_save(request, pk: int):
 @page
 def protocol_transition(request, pk: int):
     protocol = _protocol_or_404(request, pk)
-    back = reverse("web:meetings-protocol", args=[protocol.pk])
-    name = request.POST.get("transition", "")
-    try:
-        fire(obj=protocol, name=name, by=request.user, comment=request.POST.get("comment", "")[:5000])
-    except DomainError as exc:
-        return refusal_response(request, exc, back=back)
-    messages.success(request, _("«%(action)s»: выполнено. Состояние — «%(state)s».")
-                     % {"action": protocol.lifecycle.label(name), "state": protocol.state_display})
-    return HttpResponseRedirect(back)
+    return fire_from_post(request, protocol, back=reverse("web:meetings-protocol", args=[protocol.pk]))
 
 
 @require_GET

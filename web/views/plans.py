@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -12,16 +10,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals.models import APPROVAL, ApprovalState, Decision, TransitionName
-from config.errors import DomainError
 from documents.approval_sheet import decision_result, signatures
 from documents.pdf import soffice_binary
-from lifecycle.kernel import fire
 from workflow.selectors import plan_approval_sheet
 from workflow.snapshots import plan_changes, plan_changes_by_submit
 from workflow.visibility import items_visible
 
 from .. import selectors
-from .common import page, refusal_response, unconfirmed
+from .common import fire_from_post, page
 
 DONE_MESSAGES = {
     TransitionName.SUBMIT: gettext_lazy("Направлено на согласование."),
@@ -95,16 +91,7 @@ def plan_detail(request, pk: int):
 
 
 def _fire(request, obj, *, back: str):
-    name = request.POST.get("transition", "")
-    comment = request.POST.get("comment", "")[:5000]
-    if (refused := unconfirmed(request, name, back=back)) is not None:
-        return refused
-    try:
-        fire(obj=obj, name=name, by=request.user, comment=comment)
-    except DomainError as exc:
-        return refusal_response(request, exc, back=back)
-    messages.success(request, DONE_MESSAGES.get(name) or _("Готово."))
-    return HttpResponseRedirect(back)
+    return fire_from_post(request, obj, back=back, done=DONE_MESSAGES)
 
 
 @require_POST

@@ -22,7 +22,7 @@ from tasks.models import TaskState, TaskTransition, sees_all_tasks
 
 from .. import selectors
 from ..forms import CommentForm, TaskResultForm, result_limits_text
-from .common import page, refusal_response, unconfirmed
+from .common import fire_from_post, page, refusal_response
 
 DONE_MESSAGES = {
     TaskTransition.START: gettext_lazy("Задача взята в работу."),
@@ -118,18 +118,7 @@ def task_result(request, pk: int):
 @page
 def task_transition(request, pk: int):
     task = _task_or_404(request, pk)
-    back = task_page_path(task)
-    name = request.POST.get("transition", "")
-    form = CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    if (refused := unconfirmed(request, name, back=back)) is not None:
-        return refused
-    try:
-        fire(obj=task, name=name, by=request.user, comment=comment)
-    except DomainError as exc:
-        return refusal_response(request, exc, back=back)
-    messages.success(request, DONE_MESSAGES.get(name) or _("Готово."))
-    return HttpResponseRedirect(back)
+    return fire_from_post(request, task, back=task_page_path(task), done=DONE_MESSAGES)
 
 
 @require_GET
