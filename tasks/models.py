@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.substitutions import acts_as
-from lifecycle.models import AppendOnlyModel, AppendOnlyQuerySet
+from lifecycle.models import ActionLog, AppendOnlyQuerySet
 
 from .lifecycle import OPEN_STATES, PENDING_STATES, TASK, TaskState, TaskTransition
 
@@ -155,7 +155,7 @@ class TaskEventQuerySet(AppendOnlyQuerySet):
     pass
 
 
-class TaskEvent(AppendOnlyModel):
+class TaskEvent(ActionLog):
     """One row of a task's history: who did what, in which position, when, and why."""
 
     task = models.ForeignKey(PreparationTask, on_delete=models.CASCADE, related_name="events")
@@ -171,14 +171,6 @@ class TaskEvent(AppendOnlyModel):
         related_name="task_events",
         help_text=_("Пусто — действие системы."),
     )
-    actor_name = models.CharField(_("ФИО"), max_length=255)
-    actor_position = models.CharField(_("должность на момент действия"), max_length=255, blank=True)
-    acting_for = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("за кого (замещение)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )
-    comment = models.TextField(_("комментарий"), blank=True)
-    created_at = models.DateTimeField(_("когда"), default=timezone.now, db_index=True)
 
     objects = TaskEventQuerySet.as_manager()
 

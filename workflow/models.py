@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ResponsibleGroup
 from approvals.models import ApprovalLifecycle, ApprovalState
 from config.choices import text_choices
-from lifecycle.models import AppendOnlyModel, AppendOnlyQuerySet
+from lifecycle.models import ActionLog, AppendOnlyQuerySet
 
 from .lifecycles import AGENDA_ITEM, PLAN, SESSION, SessionState
 
@@ -279,7 +279,7 @@ class SessionEventQuerySet(AppendOnlyQuerySet):
     pass
 
 
-class SessionEvent(AppendOnlyModel):
+class SessionEvent(ActionLog):
     """One row of a session's history: scheduled, postponed, cancelled, held — by whom and when."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="events")
@@ -290,15 +290,7 @@ class SessionEvent(AppendOnlyModel):
         settings.AUTH_USER_MODEL, verbose_name=_("кто"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="session_events",
     )
-    actor_name = models.CharField(_("ФИО"), max_length=255)
-    actor_position = models.CharField(_("должность на момент действия"), max_length=255, blank=True)
-    acting_for = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("за кого (замещение)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )
-    comment = models.TextField(_("комментарий"), blank=True)
     details = models.JSONField(_("параметры"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("когда"), default=timezone.now, db_index=True)
 
     objects = SessionEventQuerySet.as_manager()
 
