@@ -18,6 +18,7 @@ pages = [
     path("tasks/<int:pk>/result/versions/<int:number>/file/", tasks.task_result_version_file,
          name="task-result-version-file"),
     path("tasks/<int:pk>/transition/", tasks.task_transition, name="task-transition"),
+    path("tasks/<int:pk>/hand-over/", tasks.task_hand_over_view, name="task-hand-over"),
     path("plans/", plans.plan_list, name="plans"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan"),
     path("plans/new/", editor.plan_new, name="plan-new"),

@@ -58,3 +58,17 @@ def test_over_the_api(task, office_head, responsible2):
         f"/api/tasks/{task.pk}/hand-over/", {"to": responsible2.pk, "reason": "Отпуск"}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["assignee"] == responsible2.pk
+
+
+def test_on_the_task_page(client, task, office_head, responsible, responsible2):
+    from django.urls import reverse
+
+    client.force_login(office_head)
+    page = client.get(reverse("web:task", args=[task.pk])).content.decode()
+    assert "Передать задачу" in page and 'name="to"' in page
+    response = client.post(reverse("web:task-hand-over", args=[task.pk]), {"to": responsible2.pk, "reason": "Отпуск"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.assignee == responsible2
+    client.force_login(responsible)  # no longer theirs: the page is not even visible to them
+    assert client.get(reverse("web:task", args=[task.pk])).status_code == 404

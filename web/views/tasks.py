@@ -14,15 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import Role, User
+from accounts.substitutions import acts_as
 from config.errors import DomainError
 from lifecycle.kernel import fire
 from tasks import result_files, uploads
 from tasks.exceptions import TaskResultFileMissing
+from tasks.handover import task_hand_over
 from tasks.models import TaskState, TaskTransition, sees_all_tasks
 
 from .. import selectors
 from ..forms import CommentForm, TaskResultForm, result_limits_text
-from .common import fire_from_post, page, refusal_response
+from .common import act, fire_from_post, page, refusal_response
 
 DONE_MESSAGES = {
     TaskTransition.START: gettext_lazy("Задача взята в работу."),
@@ -85,8 +88,35 @@ def task_detail(request, pk: int):
             "comment_form": CommentForm(),
             "limits": result_limits_text(),
             "file_name": Path(task.result_file.name).name if task.result_file else "",
+            **_hand_over_context(task, request.user),
         },
     )
+
+
+def _hand_over_context(task, user) -> dict:
+    """The hand-over form, for the office head (or whoever stands in for her) and the assignee."""
+    may = task.is_open and (user.pk == task.assignee_id or acts_as(user, Role.OFFICE_HEAD))
+    people = (
+        User.objects.filter(is_active=True).exclude(role="").exclude(pk=task.assignee_id)
+        .order_by("short_name", "username") if may else []
+    )
+    return {"may_hand_over": may, "hand_over_people": people}
+
+
+@require_POST
+@login_required
+@page
+def task_hand_over_view(request, pk: int):
+    task = _task_or_404(request, pk)
+    back = task_page_path(task)
+    to = User.objects.filter(pk=request.POST.get("to") or 0, is_active=True).first() if (
+        request.POST.get("to") or "").isdigit() else None
+    if to is None:
+        messages.error(request, _("Выберите другого действующего исполнителя."))
+        return HttpResponseRedirect(back)
+    reason = request.POST.get("reason", "")[:4000]
+    return act(request, lambda: task_hand_over(task=task, to=to, by=request.user, reason=reason), back=back,
+               success=_("Задача передана: %(name)s.") % {"name": to})
 
 
 @require_POST
