@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from workflow.models import ACTING_POSITION
 
 from .due_period import DuePeriod
+from .responsibles import ParsedResponsible, person_short_name
 
 # The four columns of the table, found by a word of their header; any other column is ignored
 # (with a warning): «Отметка о выполнении», «Примечание».
@@ -67,17 +68,6 @@ class PlanFormatErrors(ValueError):
     def __init__(self, errors: list[PlanFormatError]):
         super().__init__("; ".join(str(e) for e in errors))
         self.errors = errors
-
-
-@dataclass
-class ParsedResponsible:
-    kind: str  # "person" or "group"
-    name: str  # a person's normalized short name («Сергеева О.А.») or the group's name
-    position: str = ""  # a person's position written before the name («и.о. начальника отдела …»)
-
-    @property
-    def is_person(self) -> bool:
-        return self.kind == "person"
 
 
 @dataclass
@@ -130,8 +120,6 @@ class Signatory:
     @classmethod
     def named(cls, *, position: str, name: str) -> Signatory:
         """The signatory whose name the document writes as ``name`` (any form PERSON matches)."""
-        from .responsibles import person_short_name
-
         return cls(position=position, name=person_short_name(name), display_name=" ".join(name.split()))
 
 

@@ -8,10 +8,21 @@ is that person's position; any other text between names is a group.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from accounts.models import normalize_short_name
 
-from .plan_format import ParsedResponsible
+
+@dataclass
+class ParsedResponsible:
+    kind: str  # "person" or "group"
+    name: str  # a person's normalized short name («Сергеева О.А.») or the group's name
+    position: str = ""  # a person's position written before the name («и.о. начальника отдела …»)
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == "person"
+
 
 _UP = "А-ЯЁ"
 _LOW = "а-яё"

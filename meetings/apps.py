@@ -12,6 +12,9 @@ class MeetingsConfig(AppConfig):
         from tasks.chase import daily_chase
 
         from .mailing import on_daily_chase, on_transition_fired
+        from .services import on_protocol_fired
 
         daily_chase.connect(on_daily_chase, dispatch_uid="meetings.agendas")
+        # An approved protocol issues its assignments, inside the approval's transaction.
+        transition_fired.connect(on_protocol_fired, dispatch_uid="meetings.assignments_issue")
         transition_fired.connect(on_transition_fired, dispatch_uid="meetings.material_late")

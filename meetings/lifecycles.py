@@ -3,7 +3,7 @@
 draft --submit--> submitted --agree (office head)--> agreed --approve (the chair: the department
 head)--> approved; submitted/agreed --return(comment)--> draft. Its decisions go to the approval
 sheet (``approvals.Decision``). A protocol is written for a held session only; once approved, its
-assignments become tasks under control (the cascade, in the approval's transaction).
+assignments become tasks under control (``services.on_protocol_fired``, in the approval's transaction).
 """
 
 from __future__ import annotations
@@ -27,15 +27,7 @@ def _has_entries(protocol, transition) -> str | None:
     return None
 
 
-def _approved_issues_assignments(protocol, transition, *, from_state, log, by) -> None:
-    if transition.name == TransitionName.APPROVE:
-        from .services import assignments_issue
-
-        assignments_issue(protocol=protocol)
-
-
 PROTOCOL = APPROVAL.but(
     name="protocol",
     conditions=(Condition(_session_held, code="invalid_state"), Condition(_has_entries, code="empty_protocol")),
-    cascade=_approved_issues_assignments,
 )

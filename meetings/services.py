@@ -206,3 +206,10 @@ def participant_remove(*, session, person_id: int, by) -> int:
     _require_staff(by)
     deleted, _rows = SessionParticipant.objects.filter(session=session, person_id=person_id).delete()
     return deleted
+
+
+def on_protocol_fired(sender, instance, name, **kwargs) -> None:
+    """``transition_fired``: an approved protocol issues its assignments as tasks, inside the
+    approval's transaction (a failure undoes the approval)."""
+    if sender is Protocol and name == "approve":
+        assignments_issue(protocol=instance)

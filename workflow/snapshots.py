@@ -37,16 +37,16 @@ class PlanSnapshot(models.Model):
 
 def plan_content(plan) -> dict:
     """The plan's sessions and items as plain data, keyed by id (as strings: JSON keys)."""
-    from .models import AgendaItem, Responsibility, Session
-
+    # Through the plan's own relations: this module is part of the models (no import of them).
+    responsibility = plan.items.model.responsibilities.rel.related_model
     sessions = {
         str(s.pk): {"number": s.number, "due_label": s.due_label, "period_start": s.period_start.isoformat(),
                     "period_end": s.period_end.isoformat(),
                     "starts_at": s.starts_at.isoformat() if s.starts_at else None, "place": s.place}
-        for s in Session.objects.filter(plan=plan)
+        for s in plan.sessions.all()
     }
     who: dict[int, list[str]] = {}
-    for resp in Responsibility.objects.filter(item__plan=plan).select_related("person", "group").order_by(
+    for resp in responsibility.objects.filter(item__plan=plan).select_related("person", "group").order_by(
         "item", "order", "id"
     ):
         who.setdefault(resp.item_id, []).append(resp.label)
@@ -54,7 +54,7 @@ def plan_content(plan) -> dict:
         str(i.pk): {"session": str(i.session_id), "parent": str(i.parent_id) if i.parent_id else None,
                     "order": i.order, "text": i.text, "needs_preparation": i.needs_preparation,
                     "responsibles": who.get(i.pk, [])}
-        for i in AgendaItem.objects.filter(plan=plan)
+        for i in plan.items.all()
     }
     return {"sessions": sessions, "items": items}
 
@@ -67,9 +67,7 @@ def plan_snapshot_take(*, plan, decision) -> PlanSnapshot:
 @receiver(transition_fired, dispatch_uid="workflow_plan_snapshot")
 def _snapshot_on_submit(sender, instance, name, log, **kwargs) -> None:
     """Inside the submit's transaction: the content that was sent is the content kept."""
-    from .models import Plan
-
-    if sender is Plan and name == "submit":
+    if sender._meta.label == "workflow.Plan" and name == "submit":
         plan_snapshot_take(plan=instance, decision=log)
 
 
