@@ -52,12 +52,6 @@ SYSTEM_NAME = "Система"
 ANY_STATE = "*"
 
 
-def roles_of(user) -> frozenset[str]:
-    """The roles ``user`` may act in now: their own, and those of the people they stand in for
-    today (a substitution, ``accounts.substitutions``)."""
-    return roles_now(user)
-
-
 # --- Who may fire ----------------------------------------------------------------------------
 
 
@@ -93,14 +87,14 @@ class Roles(Who):
         return cls({ANY_STATE: frozenset(roles)}, **({"message": message} if message else {}))
 
     def may_try(self, obj, user) -> bool:
-        held = roles_of(user)
+        held = roles_now(user)
         return any(held & roles for roles in self.by_state.values())
 
     def _roles_now(self, obj) -> frozenset[str]:
         return self.by_state.get(obj.state) or self.by_state.get(ANY_STATE, frozenset())
 
     def may_now(self, obj, user) -> bool:
-        return bool(roles_of(user) & self._roles_now(obj))
+        return bool(roles_now(user) & self._roles_now(obj))
 
     def in_place_of(self, obj, user):
         """Whom ``user`` acts for when firing now: None in their own role, else the replaced person."""
@@ -177,10 +171,10 @@ class Log:
         extra = {"details": _jsonable(arguments)} if self.with_arguments else {}
         if in_place_of is not None and any(f.name == "acting_for" for f in model._meta.fields):
             extra["acting_for"] = in_place_of
-        position = acting_position(in_place_of) if in_place_of else (by.position_label if by else "")
+        position = acting_position(in_place_of) if in_place_of else by.position_label
         return model(
             **self.link(obj), transition=name, from_state=from_state, to_state=to_state, actor=by,
-            actor_name=by.record_name if by else SYSTEM_NAME, actor_position=position,
+            actor_name=by.record_name, actor_position=position,
             comment=comment, created_at=created_at or timezone.now(), **extra,
         )
 
@@ -324,7 +318,8 @@ def may_try(*, model, name: str, user) -> bool:
 
 
 def fire(*, obj, name: str, by, comment: str = "", **arguments):
-    """Fire ``name`` on ``obj`` as ``by`` (None: the system) in one transaction; return the log row.
+    """Fire ``name`` on ``obj`` as ``by`` in one transaction; return the log row. (What moves
+    along without its own checks is a cascade: ``fire_locked_rows``.)
 
     Two people at once: the second waits for the first's row lock, then sees the new state and
     gets a clear 409 ``conflict``; on databases without row locks django-fsm's optimistic
@@ -333,14 +328,12 @@ def fire(*, obj, name: str, by, comment: str = "", **arguments):
     comment = (comment or "").strip()
     lifecycle = obj.lifecycle
     model = type(obj)
-    if by is not None:
-        check(obj=obj, name=name, by=by, comment=comment)
+    check(obj=obj, name=name, by=by, comment=comment)
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=obj.pk)
         if locked.state != obj.state:
             raise ConcurrentChange(lifecycle.conflict_message % {"state": lifecycle.state_label(locked.state)})
-        if by is not None:
-            check(obj=locked, name=name, by=by, comment=comment)
+        check(obj=locked, name=name, by=by, comment=comment)
         log = _fire_locked(locked, name=name, by=by, comment=comment, arguments=arguments)
     obj.refresh_from_db()
     return log
@@ -352,7 +345,7 @@ def _fire_locked(locked, *, name: str, by, comment: str, arguments: dict, create
     if declared.validate is not None:
         declared.validate(locked, **arguments)
     # In whose place: asked before the state moves, by the rule for the state the object leaves.
-    in_place_of = declared.who.in_place_of(locked, by) if by is not None and not cascaded else None
+    in_place_of = None if cascaded else declared.who.in_place_of(locked, by)
     from_state = locked.state
     getattr(locked, declared.method)(**arguments)
     try:

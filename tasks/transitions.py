@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lifecycle.kernel import SYSTEM_NAME, fire_locked_rows
+from lifecycle.kernel import fire_locked_rows
 from outbox.models import MessageKind, OutboxMessage
 from outbox.services import outbox_message_build, outbox_messages_add
 
@@ -71,9 +71,9 @@ def tasks_cancel_for_session(*, session, by) -> int:
     return len(tasks)
 
 
-def tasks_reschedule_for_session(*, session, by=None, today: datetime.date | None = None) -> int:
+def tasks_reschedule_for_session(*, session, by, today: datetime.date | None = None) -> int:
     """The session moved: its open tasks get the due date the rules give for the new date; the
-    history rows name ``by``, who moved the session (None: the system)."""
+    history rows name ``by``, who moved the session."""
     today = today or timezone.localdate()
     new_due = rules.due_date_for(session_date=session.expected_date, today=today)
     now = timezone.now()
@@ -93,8 +93,8 @@ def tasks_reschedule_for_session(*, session, by=None, today: datetime.date | Non
                     from_state=task.state,
                     to_state=task.state,
                     actor=by,
-                    actor_name=by.record_name if by else SYSTEM_NAME,
-                    actor_position=by.position_label if by else "",
+                    actor_name=by.record_name,
+                    actor_position=by.position_label,
                     created_at=now,
                     comment=_("Срок перенесён с %(old)s на %(new)s: изменилась дата заседания.")
                     % {"old": task.due_date.strftime("%d.%m.%Y"), "new": new_due.strftime("%d.%m.%Y")},

@@ -116,6 +116,3 @@ def _returned(user: User) -> list[Waiting]:
                              comment=last.comment))
     return found
 
-
-def inbox_count(*, user: User) -> int:
-    return len(inbox(user=user))
