@@ -29,6 +29,9 @@ class OutboxStatus(models.TextChoices):
     SENDING = "sending", _("Отправляется")
     SENT = "sent", _("Отправлено")
     FAILED = "failed", _("Не доставлено")
+    # A message planned as data and rendered at send time had nothing left to say by then
+    # (every task it was about was done, handed over or cancelled): not sent, kept as a record.
+    SKIPPED = "skipped", _("Не отправлено: уже не актуально")
 
 
 class OutboxMessage(models.Model):
@@ -52,6 +55,10 @@ class OutboxMessage(models.Model):
     # [{"filename", "mimetype", "content", "base64"}], handed over by the caller when it built
     # the message: the row holds all that is sent (see ``outbox.services.Attachment``).
     attachments = models.JSONField(_("вложения"), default=list, blank=True)
+    # Empty for a message rendered when it was written. Otherwise the name of the renderer that
+    # gives it its subject, text and attachments when it is sent (``outbox.rendering``): the
+    # daily digests are planned as rows in set-based SQL and rendered from the data as it is then.
+    render_as = models.CharField(_("составляется при отправке"), max_length=40, blank=True, default="")
     status = models.CharField(
         _("статус"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
     )

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .attachments import Attachment
 from .models import OutboxMessage, OutboxStatus
+from .rendering import messages_render
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class DrainResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    skipped: int = 0  # planned messages with nothing left to say when their turn came
     batches: int = 0
     errors: list[str] = field(default_factory=list)
     unreachable: bool = False  # a batch stopped because the SMTP server could not be reached
@@ -118,22 +119,45 @@ def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
 
 
 def _mark_sent(message: OutboxMessage) -> None:
-    """One row, one commit, right after the server accepted the message. On PostgreSQL the
-    commit does not wait for the disk flush: if the database itself crashed in that fraction of
-    a second, the row would stay "sending" and be re-sent after the stuck timeout, the same
-    window as a sender dying between the SMTP reply and this update."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        OutboxMessage.objects.filter(pk=message.pk, claim_token=message.claim_token).update(
-            status=OutboxStatus.SENT,
-            sent_at=timezone.now(),
-            attempts=F("attempts") + 1,
-            last_error="",
-            claimed_at=None,
-            claim_token="",
+    """One row, one (durable) commit, right after the server accepted the message. A message
+    rendered at send time keeps what was sent: its subject, text and attachments are written in
+    the same update."""
+    rendered = (
+        {"subject": message.subject, "body_text": message.body_text, "body_html": message.body_html,
+         "attachments": message.attachments, "related_ids": message.related_ids}
+        if message.render_as else {}
+    )
+    OutboxMessage.objects.filter(pk=message.pk, claim_token=message.claim_token).update(
+        status=OutboxStatus.SENT,
+        sent_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        last_error="",
+        claimed_at=None,
+        claim_token="",
+        **rendered,
+    )
+
+
+def _render(batch: list[OutboxMessage], result: DrainResult) -> list[OutboxMessage]:
+    """Render the batch's planned messages (``outbox.rendering``); mark those with nothing left
+    to say ``skipped``; return the messages to send. A renderer that fails puts its messages
+    back for a retry, as a failed send would."""
+    try:
+        empty = messages_render(batch)
+    except Exception as exc:  # noqa: BLE001 - a broken renderer must not lose the batch
+        logger.exception("Rendering outbox messages failed")
+        error = f"{type(exc).__name__}: {exc}"
+        result.errors.append(error)
+        for message in batch:
+            _record_failure(message, error, permanent=False, result=result)
+        return []
+    if empty:
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in empty], claim_token=batch[0].claim_token).update(
+            status=OutboxStatus.SKIPPED, claimed_at=None, claim_token="", last_error=""
         )
+        result.skipped += len(empty)
+    skipped = {message.pk for message in empty}
+    return [message for message in batch if message.pk not in skipped]
 
 
 _CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)
@@ -148,6 +172,9 @@ def _refusal_is_permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
 def _send_batch(batch: list[OutboxMessage], result: DrainResult, *, reuse_connection: bool = True) -> None:
     """Send ``batch`` over one connection (or, for the benchmark's comparison, one per message)."""
     claim = _Claim(batch[0].claim_token)
+    batch = _render(batch, result)
+    if not batch:
+        return
     connection = get_connection(fail_silently=False)
     try:
         if reuse_connection:

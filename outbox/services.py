@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Substitution
 
 from .attachments import Attachment
-from .models import OutboxMessage
+from .models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,15 @@ def outbox_message_build(
     return message
 
 
+def outbox_message_plan(
+    *, recipient, kind: str, day: datetime.date, render_as: str, key: str = "", related_ids: Iterable[int] = ()
+) -> OutboxMessage:
+    """The unsaved row of an e-mail to render when it is sent (``outbox.rendering``): who, what
+    kind, which day, which records; no text yet."""
+    return OutboxMessage(recipient=recipient, to_email=recipient.email, kind=kind, day=day, key=key,
+                         subject="", body_text="", body_html="", related_ids=list(related_ids), render_as=render_as)
+
+
 def outbox_messages_add(*, messages: list[OutboxMessage]) -> None:
     """Insert ``messages``; rows already there (same recipient, kind, day, key) are kept as
     they are. Call inside the transaction of the cause. The messages built with
@@ -99,6 +108,28 @@ def outbox_messages_add(*, messages: list[OutboxMessage]) -> None:
     urgent = [message for message in messages if message.send_on_commit]
     if urgent:
         transaction.on_commit(partial(outbox_hand_over, message_ids=_ids_of(urgent)))
+
+
+def outbox_planned_route(*, kind: str, day: datetime.date) -> int:
+    """Route the rows of ``kind`` planned for ``day`` by set-based SQL (not through
+    ``outbox_messages_add``) as ``_to_stand_ins`` routes the rows it is given: a copy for whoever
+    stands in for the recipient that day, and the original withdrawn (``skipped``) unless the
+    person replaced asked for copies. Only pending rows nobody has claimed are withdrawn. One
+    query when nobody stands in that day; the number of copies written."""
+    replaced = Substitution.objects.filter(ended_at__isnull=True, starts_on__lte=day, ends_on__gte=day).values(
+        "replaces_id")
+    originals = list(OutboxMessage.objects.filter(kind=kind, day=day, key="", status=OutboxStatus.PENDING,
+                                                  claim_token="", recipient_id__in=replaced))
+    if not originals:
+        return 0
+    routed = _to_stand_ins(originals)
+    copies = [message for message in routed if message.pk is None]
+    OutboxMessage.objects.bulk_create(copies, ignore_conflicts=True)
+    kept = {message.pk for message in routed if message.pk is not None}
+    OutboxMessage.objects.filter(
+        pk__in=[m.pk for m in originals if m.pk not in kept], status=OutboxStatus.PENDING, claim_token=""
+    ).update(status=OutboxStatus.SKIPPED, last_error=_("Отправлено исполняющему обязанности."))
+    return len(copies)
 
 
 def _to_stand_ins(messages: list[OutboxMessage]) -> list[OutboxMessage]:
@@ -132,7 +163,23 @@ def _to_stand_ins(messages: list[OutboxMessage]) -> list[OutboxMessage]:
 
 
 def _for_stand_in(message: OutboxMessage, sub: Substitution) -> OutboxMessage:
-    """``message`` as the acting person gets it: addressed to them, saying for whom it was meant."""
+    """``message`` as the acting person gets it: addressed to them, saying for whom it was meant.
+    A message planned to be rendered at send time (``render_as``) gets the note then
+    (``outbox.rendering``): its key names the person replaced."""
+    copy = OutboxMessage(
+        recipient=sub.person, to_email=sub.person.email, kind=message.kind, day=message.day,
+        key=f"{message.key}@{sub.replaces_id}"[:40], subject=message.subject, body_text=message.body_text,
+        body_html=message.body_html, related_ids=message.related_ids, attachments=message.attachments,
+        render_as=message.render_as,
+    )
+    if copy.body_text:
+        stand_in_dress(copy, sub)
+    copy.send_on_commit = getattr(message, "send_on_commit", False)
+    return copy
+
+
+def stand_in_dress(message: OutboxMessage, sub: Substitution) -> None:
+    """Mark the rendered ``message`` as the stand-in's copy: the subject's prefix, the note on top."""
     with translation.override(settings.LANGUAGE_CODE):
         note = _("Письмо адресовано: %(name)s (%(position)s). Вы получаете его как исполняющий обязанности "
                  "с %(start)s по %(end)s.") % {
@@ -140,14 +187,9 @@ def _for_stand_in(message: OutboxMessage, sub: Substitution) -> OutboxMessage:
             "start": sub.starts_on.strftime("%d.%m.%Y"), "end": sub.ends_on.strftime("%d.%m.%Y"),
         }
         prefix = _("И.о.")
-    copy = OutboxMessage(
-        recipient=sub.person, to_email=sub.person.email, kind=message.kind, day=message.day,
-        key=f"{message.key}@{sub.replaces_id}"[:40], subject=f"[{prefix}] {message.subject}"[:255],
-        body_text=f"{note}\n\n{message.body_text}", body_html=f"<p><em>{escape(note)}</em></p>\n{message.body_html}",
-        related_ids=message.related_ids, attachments=message.attachments,
-    )
-    copy.send_on_commit = getattr(message, "send_on_commit", False)
-    return copy
+    message.subject = f"[{prefix}] {message.subject}"[:255]
+    message.body_text = f"{note}\n\n{message.body_text}"
+    message.body_html = f"<p><em>{escape(note)}</em></p>\n{message.body_html}"
 
 
 def _ids_of(messages: list[OutboxMessage]) -> list[int]:

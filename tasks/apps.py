@@ -7,4 +7,4 @@ class TasksConfig(AppConfig):
     verbose_name = _("Задачи подготовки")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import digests, signals  # noqa: F401 - the receivers and the digests' renderers

@@ -1,11 +1,13 @@
-"""Planning a day's reminders into the outbox: one digest per person, one escalation list per
-office head, in memory that stays flat as the tasks grow.
+"""Planning a day's reminders into the outbox: one digest per person and one escalation list
+per office head, written as data (who, which tasks, which day) by set-based SQL; each e-mail is
+rendered when it is sent, from the tasks as they are then (``tasks.digests``).
 
-The assignees are walked in batches of a few thousand candidate tasks (keyset on the
-assignee's id); each batch's digests are rendered, inserted in bulk (rows already there are
-skipped) and dropped before the next batch is read. The office head's list is built from
-aggregates (counts by session and by person) and the longest-late tasks only. SQL queries
-grow with the number of batches, not with the number of tasks.
+The day's digests are one ``INSERT … SELECT``: the tasks the policy calls for, grouped by
+assignee into outbox rows holding the tasks' ids (rows already there are kept: a re-run of the
+day writes nothing). Time and memory do not depend on Python touching each task; the database
+does the grouping. The substitutions running that day then route the new rows to the stand-ins
+(``outbox.services.outbox_planned_route``). The office heads' escalation rows are written only
+when some task is late enough; their lists are computed when they are sent.
 
 For the day D and the policy (``ReminderPolicy``), a task waiting for its assignee is in its
 assignee's digest when:
@@ -14,27 +16,28 @@ assignee's digest when:
 - it is late by k >= 1 days and (k - 1) is a multiple of ``overdue_every_days`` (the day after
   the due date, then every interval).
 Every office head gets, every day, the list of tasks late by at least ``escalate_after_days``
-(0 turns escalation off). Tasks of held or cancelled sessions are not chased.
+(0 turns escalation off). Tasks of held or cancelled sessions are not chased (a protocol's
+assignment is, until done). The same rules, for one task, are ``reminder_reason``.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
-from outbox.models import MessageKind, OutboxMessage
-from outbox.services import outbox_message_build, outbox_messages_add
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from outbox.models import MessageKind, OutboxMessage, OutboxStatus
+from outbox.services import outbox_message_plan, outbox_messages_add, outbox_planned_route
+from workflow.models import Session
 
 from . import selectors
 from .models import PreparationTask, ReminderPolicy
-from .notices import SessionCalendars, email_template, task_url
 
-# The office head's list shows the longest-late tasks; beyond this, counts by session and person.
-ESCALATION_LIST_LIMIT = 200
-# Candidate tasks read, rendered and written per batch: memory is bounded by this, not by the
-# number of tasks (a person with more candidates than this is still one batch of their own).
-BATCH_TASKS = 2000
+REMINDER_RENDERER = "tasks.reminder"
+ESCALATION_RENDERER = "tasks.escalation"
 
 
 @dataclass
@@ -58,134 +61,109 @@ def reminder_reason(*, task: PreparationTask, day: datetime.date, policy: Remind
     return None
 
 
-def _entry(task: PreparationTask, day: datetime.date, reason: str | None = None) -> dict:
-    return {
-        "task": task,
-        "session": task.session,
-        "reason": reason,
-        "days_left": (task.due_date - day).days,
-        "days_late": max(0, (day - task.due_date).days),
-        "url": task_url(task.pk),
-    }
+def _due_condition(*, day: datetime.date, policy: ReminderPolicy) -> tuple[str, list]:
+    """The SQL of ``reminder_reason`` is not None, for the alias ``t`` (and its parameters)."""
+    parts, params = [], []
+    if policy.days_before_due:
+        parts.append("t.due_date = %s")
+        params.append(day + datetime.timedelta(days=policy.days_before_due))
+    if policy.remind_on_due_date:
+        parts.append("t.due_date = %s")
+        params.append(day)
+    if policy.overdue_every_days:
+        days_late = ("(%s - t.due_date)" if connection.vendor == "postgresql"
+                     else "CAST(julianday(%s) - julianday(t.due_date) AS INTEGER)")
+        parts.append(f"(t.due_date < %s AND ({days_late} - 1) %% %s = 0)")
+        params += [day, day, policy.overdue_every_days]
+    return " OR ".join(parts), params
 
 
-def _already_queued(*, kind: str, day: datetime.date, recipient_ids: list[int]) -> set[int]:
-    """Recipients who have the ``kind`` digest of ``day`` already (an earlier run today): they
-    are not rendered again. The unique constraint still guards against a concurrent run."""
-    return set(
-        OutboxMessage.objects.filter(kind=kind, day=day, key="", recipient_id__in=recipient_ids).values_list(
-            "recipient_id", flat=True
-        )
-    )
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def _queue(
-    *, messages: list[OutboxMessage], kind: str, day: datetime.date, recipient_ids: list[int], done: set[int]
-) -> int:
-    """Insert ``messages`` in bulk (rows a concurrent run wrote meanwhile are skipped by the
-    unique constraint); how many rows of ``recipient_ids`` are new since ``done`` was read."""
-    if not messages:
-        return 0
-    outbox_messages_add(messages=messages)
-    return OutboxMessage.objects.filter(kind=kind, day=day, key="", recipient_id__in=recipient_ids).count() - len(done)
+def _digests_sql(*, due: str) -> str:
+    """``planned``: one row per person (id, address, the tasks' ids as a JSON array, how many),
+    then the insert of the rows not there yet."""
+    postgres = connection.vendor == "postgresql"
+    ids = "jsonb_agg(t.id ORDER BY t.due_date, t.id)" if postgres else "json_group_array(t.id)"
+    tasks = (_table(PreparationTask) if postgres else
+             f"(SELECT * FROM {_table(PreparationTask)} ORDER BY assignee_id, due_date, id)")
+    states = ", ".join(["%s"] * len(selectors.PENDING_STATES))
+    active = ", ".join(["%s"] * len(selectors.ACTIVE_SESSION_STATES))
+    planned = f"""
+        planned AS (
+            SELECT t.assignee_id AS person, u.email AS email, {ids} AS ids, COUNT(*) AS n
+            FROM {tasks} t
+            JOIN {_table(User)} u ON u.id = t.assignee_id
+            LEFT JOIN {_table(Session)} s ON s.id = t.session_id
+            WHERE t.state IN ({states}) AND (s.state IN ({active}) OR t.assignment_id IS NOT NULL)
+              AND u.is_active AND u.email <> '' AND ({due})
+            GROUP BY t.assignee_id, u.email
+        )"""
+    insert = f"""
+        INSERT INTO {_table(OutboxMessage)} (recipient_id, to_email, kind, day, key, subject, body_text, body_html,
+            related_ids, attachments, render_as, status, attempts, last_error, next_attempt_at, claimed_at,
+            claim_token, sent_at, created_at)
+        SELECT person, email, %s, %s, '', '', '', '', ids, '[]', %s, %s, 0, '', %s, NULL, '', NULL, %s
+        FROM planned WHERE true
+        ON CONFLICT DO NOTHING"""
+    if postgres:
+        return f"""WITH {planned}, added AS ({insert} RETURNING 1)
+            SELECT (SELECT COUNT(*) FROM planned), (SELECT COALESCE(SUM(n), 0) FROM planned),
+                   (SELECT COUNT(*) FROM added)"""
+    return f"WITH {planned} {insert}"
 
 
-def _digests_queue(
-    *,
-    batch: list[PreparationTask],
-    day: datetime.date,
-    policy: ReminderPolicy,
-    plan: ReminderPlan,
-    calendars: SessionCalendars,
-) -> None:
-    digests: dict[int, list[dict]] = defaultdict(list)
-    for task in batch:
-        reason = reminder_reason(task=task, day=day, policy=policy)
-        if reason:
-            digests[task.assignee_id].append(_entry(task, day, reason))
-    if not digests:
+def _digests_queue(*, day: datetime.date, policy: ReminderPolicy, plan: ReminderPlan) -> None:
+    due, due_params = _due_condition(day=day, policy=policy)
+    if not due:
         return
-    plan.reminders += len(digests)
-    plan.tasks_in_digests += sum(len(entries) for entries in digests.values())
-    person_ids = list(digests)
-    done = _already_queued(kind=MessageKind.REMINDER, day=day, recipient_ids=person_ids)
-    messages = []
-    for person_id, entries in digests.items():
-        if person_id in done:
-            continue
-        person = entries[0]["task"].assignee
-        tasks = [e["task"] for e in entries]
-        messages.append(
-            outbox_message_build(
-                recipient=person,
-                kind=MessageKind.REMINDER,
-                day=day,
-                template=email_template("reminder"),
-                context={
-                    "person": person,
-                    "day": day,
-                    "soon": [e for e in entries if e["reason"] == "soon"],
-                    "today": [e for e in entries if e["reason"] == "today"],
-                    "overdue": [e for e in entries if e["reason"] == "overdue"],
-                },
-                attachments=calendars.for_tasks(tasks),
-                related_ids=[task.pk for task in tasks],
-            )
-        )
-    plan.queued += _queue(messages=messages, kind=MessageKind.REMINDER, day=day, recipient_ids=person_ids, done=done)
+    params = [*selectors.PENDING_STATES, *selectors.ACTIVE_SESSION_STATES, *due_params]
+    now = timezone.now()
+    row_params = [MessageKind.REMINDER, day, REMINDER_RENDERER, OutboxStatus.PENDING, now, now]
+    sql = _digests_sql(due=due)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql, [*params, *row_params])
+            reminders, tasks, queued = cursor.fetchone()
+        else:  # SQLite: no INSERT in a WITH; the counts are a second read of the same plan
+            cursor.execute(sql, [*params, *row_params])
+            cursor.execute("SELECT changes()")  # rowcount is -1 for a statement opening with WITH
+            queued = cursor.fetchone()[0]
+            cursor.execute(f"WITH {sql.split(' INSERT INTO ', 1)[0].removeprefix('WITH ')} "
+                           "SELECT COUNT(*), COALESCE(SUM(n), 0) FROM planned", params)
+            reminders, tasks = cursor.fetchone()
+        plan.reminders, plan.tasks_in_digests, plan.queued = reminders, tasks, queued
+        outbox_planned_route(kind=MessageKind.REMINDER, day=day)
 
 
 def _escalations_queue(*, day: datetime.date, policy: ReminderPolicy, plan: ReminderPlan) -> None:
+    """A row per office head when some chased task is late enough; the list itself is made
+    when the row is sent (``tasks.digests``)."""
     if not policy.escalate_after_days:
         return
-    late = selectors.late_tasks(
-        day=day, min_days_late=policy.escalate_after_days, chased_only=True, list_limit=ESCALATION_LIST_LIMIT,
-        group_limit=50,
-    )
-    if not late.total:
+    late = selectors.chased().filter(due_date__lte=day - datetime.timedelta(days=policy.escalate_after_days))
+    if not late.exists():
         return
     heads = selectors.office_heads()
     plan.escalations = len(heads)
-    if not heads:
+    before = OutboxMessage.objects.filter(kind=MessageKind.ESCALATION, day=day)
+    done = set(before.filter(key="").values_list("recipient_id", flat=True))
+    todo = [head for head in heads if head.pk not in done]
+    if not todo:
         return
-    head_ids = [head.pk for head in heads]
-    done = _already_queued(kind=MessageKind.ESCALATION, day=day, recipient_ids=head_ids)
-    context = {
-        "day": day,
-        "policy": policy,
-        "total": late.total,
-        "entries": [_entry(task, day) for task in late.oldest],
-        "more": late.total - len(late.oldest),
-        "by_person": [(str(person), count) for person, count in late.by_person],
-        "by_session": late.by_session,
-    }
-    messages = []
-    for head in heads:
-        if head.pk in done:
-            continue
-        messages.append(
-            outbox_message_build(
-                recipient=head,
-                kind=MessageKind.ESCALATION,
-                day=day,
-                template=email_template("escalation"),
-                context={"person": head, **context},
-                # The tasks listed in the message (the longest-late), not every late task.
-                related_ids=[task.pk for task in late.oldest],
-            )
-        )
-    plan.queued += _queue(messages=messages, kind=MessageKind.ESCALATION, day=day, recipient_ids=head_ids, done=done)
+    outbox_messages_add(messages=[
+        outbox_message_plan(recipient=head, kind=MessageKind.ESCALATION, day=day, render_as=ESCALATION_RENDERER)
+        for head in todo
+    ])
+    plan.queued += before.filter(key="").count() - len(done)
 
-
-def reminders_plan(
-    *, day: datetime.date, policy: ReminderPolicy | None = None, batch_size: int = BATCH_TASKS
-) -> ReminderPlan:
-    """Write ``day``'s digests and escalations into the outbox (skipping those already there),
-    ``batch_size`` candidate tasks at a time."""
+def reminders_plan(*, day: datetime.date, policy: ReminderPolicy | None = None) -> ReminderPlan:
+    """Write ``day``'s digests and escalations into the outbox as rows to render when sent
+    (skipping those already there)."""
     policy = policy or ReminderPolicy.current()
     plan = ReminderPlan(day=day)
-    calendars = SessionCalendars()  # each session's .ics rendered once for the whole run
-    for batch in selectors.reminder_candidate_batches(day=day, days_before=policy.days_before_due, size=batch_size):
-        _digests_queue(batch=batch, day=day, policy=policy, plan=plan, calendars=calendars)
+    _digests_queue(day=day, policy=policy, plan=plan)
     _escalations_queue(day=day, policy=policy, plan=plan)
     return plan

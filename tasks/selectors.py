@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -65,69 +64,12 @@ def items_for_assignment(*, today: datetime.date, item_ids: list[int] | None = N
     return [item for item in queryset if session_in_window(session=item.session, today=today)]
 
 
-def _chased() -> QuerySet[PreparationTask]:
+def chased() -> QuerySet[PreparationTask]:
     """Tasks waiting for their assignee in a session that may still be prepared for, and the
     assignments of protocols (their session is held: they are chased until done)."""
     return PreparationTask.objects.filter(
         Q(session__state__in=ACTIVE_SESSION_STATES) | Q(assignment__isnull=False), state__in=PENDING_STATES
     )
-
-
-def _reminder_candidates(*, day: datetime.date, days_before: int) -> QuerySet[PreparationTask]:
-    due_filter = Q(due_date__lte=day)
-    if days_before:
-        due_filter |= Q(due_date=day + datetime.timedelta(days=days_before))
-    return (
-        _chased()
-        .filter(due_filter, assignee__is_active=True)
-        .exclude(assignee__email="")
-        .select_related("assignee", "session")
-        .only(
-            "id",
-            "title",
-            "due_date",
-            "state",
-            "assignee_id",
-            "session_id",
-            "assignee__email",
-            "assignee__short_name",
-            "assignee__full_name",
-            "assignee__first_name",
-            "assignee__last_name",
-            "assignee__username",
-            "assignee__is_active",
-            "session__number",
-            "session__planned_month",
-            "session__period_start",
-            "session__period_end",
-            "session__due_label",
-            "session__starts_at",
-            "session__state",
-        )
-        .order_by("assignee_id", "due_date", "id")
-    )
-
-
-def reminder_candidate_batches(*, day: datetime.date, days_before: int, size: int) -> Iterator[list[PreparationTask]]:
-    """Tasks of active assignees with an e-mail address, waiting for them, due in
-    ``days_before`` days, due today or late (the policy's repeat interval is applied by the
-    caller), in batches of at most about ``size`` tasks. A batch holds every candidate of its
-    assignees, so one person's digest is built from one batch. Keyset pagination on the
-    assignee's id: one query a batch (two when a batch ends inside a person's tasks), whatever
-    the number of tasks, and only one batch in memory at a time."""
-    queryset = _reminder_candidates(day=day, days_before=days_before)
-    after = 0
-    while True:
-        rows = list(queryset.filter(assignee_id__gt=after)[:size])
-        if not rows:
-            return
-        if len(rows) == size:
-            # The last person's tasks may go on past the limit: leave them whole to the next
-            # batch, unless that person alone fills the batch (then take all of theirs now).
-            last = rows[-1].assignee_id
-            rows = [task for task in rows if task.assignee_id != last] or list(queryset.filter(assignee_id=last))
-        after = rows[-1].assignee_id
-        yield rows
 
 
 @dataclass
@@ -150,7 +92,7 @@ def late_tasks(*, day: datetime.date, min_days_late: int = 1, chased_only: bool 
     the counts by session and by person (largest first; the ``group_limit`` largest), and the
     ``list_limit`` longest-late tasks. Aggregates in the database: a fixed number of queries and
     rows whatever the number of late tasks."""
-    base = _chased() if chased_only else PreparationTask.objects.filter(state__in=PENDING_STATES)
+    base = chased() if chased_only else PreparationTask.objects.filter(state__in=PENDING_STATES)
     late = base.filter(due_date__lte=day - datetime.timedelta(days=min_days_late))
     if session_id is not None:
         late = late.filter(session_id=session_id)

@@ -18,6 +18,7 @@ from lifecycle.kernel import fire
 from meetings.mailing import AGENDA_KIND, agenda_sending_day
 from meetings.models import Protocol
 from outbox.models import MessageKind, OutboxMessage
+from outbox.rendering import messages_render
 from tasks.chase import chase_run
 from tasks.models import PreparationTask, ReminderPolicy, TaskKind, TaskState
 from tasks.reminders import reminders_plan
@@ -147,6 +148,7 @@ def test_agenda_protocol_assignments_and_control(
     late_day = due + datetime.timedelta(days=policy.escalate_after_days)
     reminders_plan(day=late_day)
     escalation = OutboxMessage.objects.get(kind=MessageKind.ESCALATION, day=late_day, recipient=office_head)
+    assert not messages_render([escalation])  # planned as data, rendered when sent
     assert set(tasks.values_list("pk", flat=True)) <= set(escalation.related_ids)
 
     # The control person (not the assignee, not an outsider) accepts a report of execution.

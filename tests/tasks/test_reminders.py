@@ -6,6 +6,7 @@ import pytest
 
 from lifecycle.kernel import fire
 from outbox.models import MessageKind, OutboxMessage
+from outbox.rendering import messages_render
 from outbox.sender import outbox_drain
 from tasks.models import ReminderPolicy
 from tasks.reminders import reminders_plan
@@ -25,7 +26,15 @@ def policy(db):
 
 
 def _digest(person, day):
-    return OutboxMessage.objects.filter(recipient=person, kind=MessageKind.REMINDER, day=day).first()
+    """The person's digest of ``day`` as the sender renders it (rows are planned as data)."""
+    message = OutboxMessage.objects.filter(recipient=person, kind=MessageKind.REMINDER, day=day).first()
+    return message and rendered(message)
+
+
+def rendered(message):
+    assert message.render_as and not message.body_text  # planned as data, rendered when sent
+    assert not messages_render([message])
+    return message
 
 
 @pytest.mark.parametrize(
@@ -149,7 +158,7 @@ def test_escalation_to_office_heads_after_the_delay(policy, make_task, responsib
     escalations = OutboxMessage.objects.filter(kind=MessageKind.ESCALATION)
     assert plan.escalations == plan_next.escalations == 2
     assert {m.recipient for m in escalations.filter(day=D(2031, 3, 13))} == {office_head, second_head}
-    message = escalations.get(recipient=office_head, day=D(2031, 3, 13))
+    message = rendered(escalations.get(recipient=office_head, day=D(2031, 3, 13)))
     assert message.related_ids == [task.pk]
     assert str(responsible) in message.body_text and "просрочено на 3 дн." in message.body_text
 
@@ -178,27 +187,25 @@ def _digests(day) -> dict:
     }
 
 
-def test_batches_give_each_person_one_whole_digest(policy, make_task, responsible, responsible2):
+def test_each_person_gets_one_whole_digest(policy, make_task, responsible, responsible2):
     people = [responsible, responsible2, *(make_user(f"many{n}") for n in range(3))]
     expected = {}
     for index, person in enumerate(people):
-        # Person 0 has more candidates than a batch holds; the others fewer, so batches end
-        # inside someone's tasks and must not split a digest.
         count = 7 if index == 0 else 2
         tasks = [make_task(person, D(2031, 3, 9) - datetime.timedelta(days=2 * n)) for n in range(count)]
         expected[person.pk] = sorted(t.pk for t in tasks)
     make_task(people[1], D(2031, 3, 8))  # late by 2 days: not a reminder day for it
 
-    plan = reminders_plan(day=D(2031, 3, 10), batch_size=3)
+    plan = reminders_plan(day=D(2031, 3, 10))
 
     assert _digests(D(2031, 3, 10)) == expected
     assert plan.reminders == plan.queued == len(people)
     assert plan.tasks_in_digests == 7 + 2 * 4
-    again = reminders_plan(day=D(2031, 3, 10), batch_size=3)
+    again = reminders_plan(day=D(2031, 3, 10))
     assert again.queued == 0 and again.reminders == len(people)
 
 
-def test_queries_grow_with_batches_not_with_tasks(policy, make_task, responsible, responsible2):
+def test_queries_do_not_grow_with_tasks(policy, make_task, responsible, responsible2):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -220,7 +227,7 @@ def test_queries_grow_with_batches_not_with_tasks(policy, make_task, responsible
 def test_escalation_list_is_built_from_counts_and_the_oldest_tasks(
     policy, make_task, responsible, responsible2, office_head, monkeypatch
 ):
-    monkeypatch.setattr("tasks.reminders.ESCALATION_LIST_LIMIT", 2)
+    monkeypatch.setattr("tasks.digests.ESCALATION_LIST_LIMIT", 2)
     oldest = make_task(responsible2, D(2031, 3, 1))
     second = make_task(responsible, D(2031, 3, 2))
     make_task(responsible, D(2031, 3, 3))
@@ -230,7 +237,7 @@ def test_escalation_list_is_built_from_counts_and_the_oldest_tasks(
 
     reminders_plan(day=D(2031, 3, 10))
 
-    message = OutboxMessage.objects.get(kind=MessageKind.ESCALATION, recipient=office_head)
+    message = rendered(OutboxMessage.objects.get(kind=MessageKind.ESCALATION, recipient=office_head))
     assert message.related_ids == [oldest.pk, second.pk]  # the longest-late first, at most the limit
     text = message.body_text
     assert "(на 10.03.2031): 4." in text

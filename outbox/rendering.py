@@ -1,0 +1,83 @@
+"""Rendering at send time: a row planned as data (who, which records, for which day) gets its
+subject, text and attachments when it is sent, from the data as it is then.
+
+A planner that writes many rows at once in set-based SQL (the daily reminder digests) cannot
+render each e-mail as it writes it, and should not: by the time a row is sent a task may have
+been submitted, handed over or moved. Such a row names a renderer in ``render_as`` and leaves
+its text empty. The app that planned it registers the renderer (``renderer("tasks.reminder")``);
+the sender calls ``messages_render`` on each claimed batch. A renderer fills each message it is
+given with ``message_fill`` or leaves it empty when there is nothing left to say: the sender
+marks such a row ``skipped`` instead of sending an empty e-mail.
+
+The outbox still knows nothing of what the messages are about: it knows names and functions.
+A stand-in's copy (key ``…@<replaced id>``, see ``outbox.services``) is rendered for the person
+it was meant for (``message_addressee_id``) and then gets the stand-in's note on top.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from accounts.models import Substitution
+
+from .attachments import Attachment
+from .models import OutboxMessage
+
+Renderer = Callable[[list[OutboxMessage]], None]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def renderer(name: str) -> Callable[[Renderer], Renderer]:
+    """Register ``function(messages)`` as the renderer of rows planned with ``render_as=name``."""
+
+    def register(function: Renderer) -> Renderer:
+        _RENDERERS[name] = function
+        return function
+
+    return register
+
+
+def message_addressee_id(message: OutboxMessage) -> int:
+    """Whom the message is about: its recipient, or for a stand-in's copy the person replaced."""
+    _key, _at, replaced = message.key.rpartition("@")
+    return int(replaced) if _at and replaced.isdigit() else message.recipient_id
+
+
+def message_fill(
+    message: OutboxMessage, *, template: str, context: dict, attachments: Iterable[Attachment] = ()
+) -> None:
+    """Render ``template`` with ``context`` into ``message`` (subject, text, HTML, attachments)."""
+    from .services import message_render
+
+    message.subject, message.body_text, message.body_html = message_render(template=template, context=context)
+    message.attachments = [attachment.as_json() for attachment in attachments]
+
+
+def messages_render(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Render the planned messages among ``messages`` in place (one renderer call per name);
+    return those a renderer left empty: nothing is left to say, they are not to be sent."""
+    planned: dict[str, list[OutboxMessage]] = defaultdict(list)
+    for message in messages:
+        if message.render_as and not message.body_text:
+            planned[message.render_as].append(message)
+    for name, group in planned.items():
+        _RENDERERS[name](group)
+    empty = [message for group in planned.values() for message in group if not message.body_text]
+    _stand_in_notes([m for group in planned.values() for m in group if m.body_text and "@" in m.key])
+    return empty
+
+
+def _stand_in_notes(copies: list[OutboxMessage]) -> None:
+    """Put the stand-in's note on each copy rendered for the person it replaces."""
+    from .services import stand_in_dress
+
+    for message in copies:
+        sub = (
+            Substitution.objects.filter(person_id=message.recipient_id, replaces_id=message_addressee_id(message),
+                                        starts_on__lte=message.day, ends_on__gte=message.day)
+            .select_related("replaces").order_by("-starts_on").first()
+        )
+        if sub is not None:
+            stand_in_dress(message, sub)
+
