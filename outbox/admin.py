@@ -18,11 +18,15 @@ UNSENT = (OutboxStatus.PENDING, OutboxStatus.FAILED)
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to_email", "kind", "day", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_display = ["subject_shown", "to_email", "kind", "day", "status", "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["status", "kind", "day"]
     search_fields = ["to_email", "subject"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
     actions = ["retry_now"]
+
+    @admin.display(description=_("тема"), ordering="subject")
+    def subject_shown(self, obj):
+        return obj.subject or (_("(составляется при отправке)") if obj.render_as else "")
 
     def has_add_permission(self, request):
         return False

@@ -99,7 +99,7 @@ def make_task(db):
 
     plans = {}
 
-    def build(assignee, due_date: datetime.date, *, state: str = "assigned", session_month=None):
+    def build(assignee, due_date: datetime.date, *, state: str = "assigned", session_month=None, title=None):
         year = (session_month or due_date).year
         if year not in plans:
             plans[year] = make_plan(year=year, sessions=1, items_per_session=1)
@@ -112,7 +112,7 @@ def make_task(db):
             assignee=assignee,
             kind=TaskKind.ITEM_PREPARATION,
             kind_key=f"item:{PreparationTask.objects.count()}",
-            title=f"Подготовка вопроса «{item.text}»",
+            title=title or f"Подготовка вопроса «{item.text}»",
             due_date=due_date,
             state=state,
         )
