@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
@@ -44,6 +43,8 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--sweep", default="10000,100000,1000000", help="task counts for the reminder sweep")
     parser.add_argument("--list-tasks", type=int, default=10_000, help="tasks behind the task list (default 10k)")
     parser.add_argument("--assign-items", type=int, default=1000, help="items in the plan to assign (default 1000)")
+    parser.add_argument("--send-messages", type=int, default=2000, help="digests to send (default 2000)")
+    parser.add_argument("--only", default="", help="comma-separated parts: api,assign,sweep,send (default all)")
     parser.add_argument("--skip-chase", action="store_true", help="do not run bench/chase.py")
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     return parser.parse_args()
@@ -259,62 +260,18 @@ def sweep_bench(args) -> list[dict]:
     return rows
 
 
-# --- Report ----------------------------------------------------------------------------------
-
-
-def machine() -> dict:
-    import django
-    from django.db import connection
-
-    with open("/proc/meminfo") as meminfo:
-        mem_kib = int(meminfo.readline().split()[1])
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-               platform.processor())
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0]
-    import gunicorn
-
-    return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem_kib / 2**20, 1),
-            "kernel": platform.release(), "python": platform.python_version(), "django": django.get_version(),
-            "postgresql": pg, "gunicorn": gunicorn.__version__, "wrk": wrk_version.split(" [")[0]}
-
-
-def report(args, world, api_rows, sweep_rows, assignment, env) -> str:
-    lines = [f"Machine: {env['nproc']} CPU ({env['cpu']}), {env['memory_gib']} GiB RAM, Linux {env['kernel']}; "
-             f"Python {env['python']}, Django {env['django']}, PostgreSQL {env['postgresql']}, "
-             f"gunicorn {env['gunicorn']} ({args.workers or 2 * (os.cpu_count() or 1)} sync workers), "
-             f"{env['wrk']} ({args.threads} threads, {args.connections} connections, {args.duration} s each)", "",
-             "API (gunicorn on loopback, DEBUG=0, token auth; ceiling = bare Django view returning constant JSON):",
-             "| endpoint | req/s | p50 ms | p99 ms | errors | ceiling req/s | ceiling p50/p99 ms | API/ceiling |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for row in api_rows:
-        c = row["ceiling"]
-        lines.append(f"| {row['what']} | {row['rps']:,.0f} | {row['p50']:.1f} | {row['p99']:.1f} | {row['errors']} | "
-                     f"{c['rps']:,.0f} | {c['p50']:.1f} / {c['p99']:.1f} | {row['rps'] / c['rps']:.0%} |")
-    lines += ["", f"Plan detail: {world['items']} agenda items in 12 sessions; task list: page 1 (50) of "
-                  f"{args.list_tasks + world['start_count']:,} tasks, as the office head; transition: «start» "
-                  "on a different task each request, as its assignee.", "",
-              "Reminder sweep (reminders_plan for today; about 10 % of tasks in the day's digests):",
-              "| tasks | people | time s | SQL queries | peak memory MiB | digests | tasks in digests | queued |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for row in sweep_rows:
-        lines.append(f"| {row['tasks']:,} | {row['people']:,} | {row['seconds']} | {row['queries']} | "
-                     f"{row['peak_mib']} | {row['digests']:,} | {row['tasks_in_digests']:,} | {row['queued']:,} |")
-    first, again = assignment["first"], assignment["again"]
-    lines += ["", f"Assignment (tasks_assign) for an approved plan of {assignment['items']:,} items (one person and "
-                  "a group of 5 each):",
-              f"- first run: {first['seconds']} s, {first['queries']} SQL queries, {first['created']:,} tasks, "
-              f"{first['notices']:,} notices",
-              f"- second run (idempotent): {again['seconds']} s, {again['queries']} SQL queries, "
-              f"{again['created']} tasks created"]
-    return "\n".join(lines)
+def send_bench(args) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.send", "--messages", str(args.send_messages)], cwd=ROOT,
+                         env=os.environ.copy(), capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"the sending bench failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     args = _args()
-    if not shutil.which("wrk"):
+    parts = set(args.only.split(",")) if args.only else {"api", "assign", "sweep", "send"}
+    if "api" in parts and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: scripts/system-deps installs it (apt-get install wrk)")
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     var_dir = tempfile.mkdtemp(prefix="po-bench-")
@@ -325,21 +282,29 @@ def main() -> None:
         import django
 
         django.setup()
+        from bench.report import machine, report
+
         print(f"building data in {url.rsplit('/', 1)[1]}…", flush=True)
         started = time.perf_counter()
         world = build_world(args)
-        print(f"  built in {time.perf_counter() - started:.0f} s; loading the API…", flush=True)
-        api_rows = api_bench(args, world)
-        print("assignment…", flush=True)
-        assignment = assignment_bench(args)
-        print("reminder sweep…", flush=True)
-        sweep_rows = sweep_bench(args)
+        results = {"world": world}
+        if "api" in parts:
+            print(f"  built in {time.perf_counter() - started:.0f} s; loading the API…", flush=True)
+            results["api_rows"] = api_bench(args, world)
+        if "assign" in parts:
+            print("assignment…", flush=True)
+            results["assignment"] = assignment_bench(args)
+        if "sweep" in parts:
+            print("reminder sweep…", flush=True)
+            results["sweep_rows"] = sweep_bench(args)
+        if "send" in parts:
+            print("sending…", flush=True)
+            results["send"] = send_bench(args)
         env = machine()
         from django.db import connections
 
         connections.close_all()
-        text = report(args, world, api_rows, sweep_rows, assignment, env)
-        print("\n" + text + "\n", flush=True)
+        print("\n" + report(args, env, **results) + "\n", flush=True)
         if not args.skip_chase:
             print("bench/chase.py (planning at 100k tasks, SMTP sending rates):", flush=True)
             subprocess.run([sys.executable, str(ROOT / "bench" / "chase.py")], cwd=ROOT, check=True,

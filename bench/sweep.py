@@ -1,10 +1,14 @@
 """One measurement of the reminder sweep, in a process of its own so its peak memory is its own:
 ``python -m bench.sweep --tasks N`` (run by ``python -m bench``; expects the bench's
-environment). Prints one JSON line: time, SQL queries, peak RSS growth, digests."""
+environment). Prints one JSON line: time, SQL queries, peak RSS growth, digests, and the
+ceiling: one hand-written ``INSERT … SELECT`` that groups the same day's reminders by person
+into outbox rows (``jsonb_agg`` of task ids, ``ON CONFLICT DO NOTHING``), timed on the same data
+in the same process just before."""
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import time
@@ -40,7 +44,7 @@ def main() -> None:
     today = timezone.localdate()
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE outbox_outboxmessage, tasks_taskevent, tasks_preparationtask")
+        cursor.execute("TRUNCATE outbox_outboxmessage, tasks_taskevent, tasks_preparationtask CASCADE")
     people = list(User.objects.filter(username__startswith="sw-").order_by("pk").values_list("pk", flat=True))
     people = people[: args.people]
     item = AgendaItem.objects.filter(plan__title__endswith="(напоминания)").select_related("session").first()
@@ -58,6 +62,8 @@ def main() -> None:
         queries += 1
         return execute(sql, params, many, context)
 
+    ceiling = ceiling_seconds(today=today, policy=policy)
+
     with open("/proc/self/clear_refs", "w") as refs:  # reset the RSS high-water mark
         refs.write("5")
     rss_before = _rss_kib("VmRSS")
@@ -67,10 +73,41 @@ def main() -> None:
         elapsed = time.perf_counter() - started
     peak = _rss_kib("VmHWM")
     print(json.dumps({
-        "tasks": args.tasks, "people": len(people), "built_s": round(built, 1), "seconds": round(elapsed, 2),
+        "tasks": args.tasks, "people": len(people), "built_s": round(built, 1), "seconds": round(elapsed, 3),
         "queries": queries, "peak_mib": round((peak - rss_before) / 1024, 1), "digests": plan.reminders,
         "tasks_in_digests": plan.tasks_in_digests, "escalations": plan.escalations, "queued": plan.queued,
+        "ceiling_s": round(ceiling["seconds"], 3), "ceiling_rows": ceiling["rows"],
     }))
+
+
+CEILING_SQL = """
+    INSERT INTO outbox_outboxmessage (recipient_id, to_email, kind, day, key, subject, body_text, body_html,
+        related_ids, attachments, render_as, status, attempts, last_error, next_attempt_at, claim_token, created_at)
+    SELECT t.assignee_id, u.email, 'reminder', %(day)s, '', '', '', '', jsonb_agg(t.id), '[]', 'tasks.reminder',
+           'pending', 0, '', now(), '', now()
+    FROM tasks_preparationtask t JOIN accounts_user u ON u.id = t.assignee_id
+    WHERE t.state IN ('assigned', 'in_progress')
+      AND (t.due_date = %(soon)s OR t.due_date = %(day)s
+           OR (t.due_date < %(day)s AND ((%(day)s - t.due_date) - 1) %% %(every)s = 0))
+    GROUP BY t.assignee_id, u.email
+    ON CONFLICT DO NOTHING
+"""
+
+
+def ceiling_seconds(*, today, policy) -> dict:
+    """The SQL ceiling of the day's digests on the current data (a warm-up run first, as the
+    sweep's own reads find the pages cached too); the outbox is emptied after each run."""
+    params = {"day": today, "soon": today + datetime.timedelta(days=policy.days_before_due),
+              "every": policy.overdue_every_days or 1}
+    timings = []
+    with connection.cursor() as cursor:
+        for _run in range(2):
+            started = time.perf_counter()
+            cursor.execute(CEILING_SQL, params)
+            timings.append(time.perf_counter() - started)
+            rows = cursor.rowcount
+            cursor.execute("TRUNCATE outbox_outboxmessage")
+    return {"seconds": timings[-1], "rows": rows}
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -49,18 +50,26 @@ def _backoff(attempts: int) -> datetime.timedelta:
     return min(delay, MAX_BACKOFF)
 
 
-def _claim(*, now: datetime.datetime, limit: int, message_ids: Iterable[int] | None = None) -> list[OutboxMessage]:
+def _claim(
+    *, now: datetime.datetime, limit: int, message_ids: Iterable[int] | None = None
+) -> list[OutboxMessage] | None:
+    """Take up to ``limit`` due rows for this sender: None when nothing is due, [] when other
+    senders took every row this one saw (look again). The conditional update (pending →
+    sending, with this claim's token) is the claim; on PostgreSQL the rows are read with
+    ``FOR UPDATE SKIP LOCKED``, so concurrent senders take different rows instead of racing
+    for the same ones (SQLite serialises the whole claim on its write lock)."""
     due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
     if message_ids is not None:
         due = due.filter(id__in=list(message_ids))
-    ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
-    if not ids:
-        return []
     token = uuid.uuid4().hex
-    # The conditional update is the claim: a row another sender took meanwhile is not pending.
-    OutboxMessage.objects.filter(id__in=ids, status=OutboxStatus.PENDING).update(
-        status=OutboxStatus.SENDING, claimed_at=now, claim_token=token
-    )
+    with transaction.atomic():
+        ids = list(due.order_by("next_attempt_at", "id").select_for_update(skip_locked=True)
+                   .values_list("id", flat=True)[:limit])
+        if not ids:
+            return None
+        OutboxMessage.objects.filter(id__in=ids, status=OutboxStatus.PENDING).update(
+            status=OutboxStatus.SENDING, claimed_at=now, claim_token=token
+        )
     return list(OutboxMessage.objects.filter(claim_token=token, status=OutboxStatus.SENDING).order_by("id"))
 
 
@@ -237,8 +246,10 @@ def outbox_drain(
     message_ids = None if message_ids is None else list(message_ids)
     while max_batches is None or result.batches < max_batches:
         batch = _claim(now=now or timezone.now(), limit=batch_size, message_ids=message_ids)
-        if not batch:
+        if batch is None:
             break
+        if not batch:
+            continue  # another sender was quicker to every row seen: look again
         result.batches += 1
         _send_batch(batch, result, reuse_connection=reuse_connection)
         if result.unreachable:

@@ -134,7 +134,7 @@ def _digests_queue(*, day: datetime.date, policy: ReminderPolicy, plan: Reminder
             cursor.execute(f"WITH {sql.split(' INSERT INTO ', 1)[0].removeprefix('WITH ')} "
                            "SELECT COUNT(*), COALESCE(SUM(n), 0) FROM planned", params)
             reminders, tasks = cursor.fetchone()
-        plan.reminders, plan.tasks_in_digests, plan.queued = reminders, tasks, queued
+        plan.reminders, plan.tasks_in_digests, plan.queued = int(reminders), int(tasks), int(queued)
         outbox_planned_route(kind=MessageKind.REMINDER, day=day)
 
 
