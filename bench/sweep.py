@@ -82,8 +82,8 @@ def main() -> None:
 
 CEILING_SQL = """
     INSERT INTO outbox_outboxmessage (recipient_id, to_email, kind, day, key, subject, body_text, body_html,
-        related_ids, attachments, render_as, status, attempts, last_error, next_attempt_at, claim_token, created_at)
-    SELECT t.assignee_id, u.email, 'reminder', %(day)s, '', '', '', '', jsonb_agg(t.id), '[]', 'tasks.reminder',
+        related_ids, attachments, status, attempts, last_error, next_attempt_at, claim_token, created_at)
+    SELECT t.assignee_id, u.email, 'reminder', %(day)s, '', '', '', '', jsonb_agg(t.id), '[]',
            'pending', 0, '', now(), '', now()
     FROM tasks_preparationtask t JOIN accounts_user u ON u.id = t.assignee_id
     WHERE t.state IN ('assigned', 'in_progress')

@@ -58,7 +58,7 @@ class OutboxMessage(models.Model):
     # Empty for a message rendered when it was written. Otherwise the name of the renderer that
     # gives it its subject, text and attachments when it is sent (``outbox.rendering``): the
     # daily digests are planned as rows in set-based SQL and rendered from the data as it is then.
-    render_as = models.CharField(_("составляется при отправке"), max_length=40, blank=True, default="")
+    render_as = models.CharField(_("составляется при отправке"), max_length=40, blank=True, default="", db_default="")
     status = models.CharField(
         _("статус"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
     )
