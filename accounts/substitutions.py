@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,6 +66,19 @@ def acting_for(user: User, *, day: datetime.date | None = None) -> list[User]:
     ]
     user._acting_for_cache = (day, replaced)
     return replaced
+
+
+def stands_in_exists(*, day: datetime.date, person: str = "pk") -> Exists:
+    """For annotating a query of users (``person``: the field holding the user's id): whether
+    the user stands in for someone on ``day``, as ``acting_for`` would find (an active person)."""
+    return Exists(Substitution.objects.running_on(day).filter(person_id=OuterRef(person), replaces__is_active=True))
+
+
+def acting_for_found(user: User, *, day: datetime.date, stands_in: bool) -> None:
+    """What a query already said (``stands_in_exists``): standing in for no one on ``day``,
+    ``user`` needs no query of its own in ``acting_for``; otherwise ``acting_for`` reads whom."""
+    if not stands_in and user.pk is not None:
+        user._acting_for_cache = (day, [])
 
 
 def roles_now(user) -> frozenset[str]:
