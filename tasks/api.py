@@ -85,14 +85,12 @@ class TaskViewSet(transition_actions(TASK, what="задача", response=TaskSer
 
     def _locked_task(self) -> PreparationTask:
         """``get_object`` for a transition: the same visibility (404), read with its row lock."""
-        tasks = (
-            PreparationTask.objects.visible_to(self.request.user)
-            .select_related("session", "assignee", "assignment")
-            .select_for_update(of=("self",))
-        )
+        visible = PreparationTask.objects.visible_to(self.request.user)
+        pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         if self.request.query_params:  # a filter in the address applies, as get_object would apply it
-            tasks = self.filter_queryset(tasks)
-        task = get_object_or_404(tasks, pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+            get_object_or_404(self.filter_queryset(visible), pk=pk)
+        tasks = visible.select_related("session", "assignee", "assignment").select_for_update(of=("self",))
+        task = get_object_or_404(tasks, pk=pk)
         self.check_object_permissions(self.request, task)
         return task
 
