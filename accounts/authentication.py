@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import authentication
 
-from .substitutions import acting_for_found, stands_in_exists
+from .substitutions import acting_for_found, stands_in_sql
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -17,7 +17,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         try:
             token = (
                 model.objects.select_related("user")
-                .annotate(user_stands_in=stands_in_exists(day=day, person="user_id"))
+                .annotate(user_stands_in=stands_in_sql(day=day, person_column=f'"{model._meta.db_table}"."user_id"'))
                 .get(key=key)
             )
         except model.DoesNotExist:

@@ -27,7 +27,7 @@ from accounts.models import Role
 from accounts.substitutions import acts_as
 from config.api_schema import error_responses
 from lifecycle.api import transition_actions
-from lifecycle.kernel import fire
+from lifecycle.kernel import Assignee, fire
 
 from . import selectors, uploads
 from .exceptions import TaskError
@@ -77,20 +77,26 @@ class TaskViewSet(transition_actions(TASK, what="задача", response=TaskSer
         answer is that row and its history read after the new history row, in the same
         transaction: what was committed, without reading the task again."""
         with transaction.atomic():
-            task = self._locked_task()
+            task = self._locked_task(name)
             fire(obj=task, name=name, by=self.request.user, comment=comment, locked=True, **arguments)
             prefetch_related_objects([task], Prefetch("events", queryset=TaskEvent.objects.order_by("created_at", "id")))
         task.is_overdue = task.days_late() > 0  # what ``with_overdue`` says: pending and past its due date
         return Response(self.get_serializer(task).data)
 
-    def _locked_task(self) -> PreparationTask:
+    def _locked_task(self, name: str) -> PreparationTask:
         """``get_object`` for a transition: the same visibility (404), read with its row lock."""
-        visible = PreparationTask.objects.visible_to(self.request.user)
+        user = self.request.user
+        visible = PreparationTask.objects.visible_to(user)
         pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         if self.request.query_params:  # a filter in the address applies, as get_object would apply it
             get_object_or_404(self.filter_queryset(visible), pk=pk)
-        tasks = visible.select_related("session", "assignee", "assignment").select_for_update(of=("self",))
-        task = get_object_or_404(tasks, pk=pk)
+        # Only the assignee starts or submits: the one shown as assignee is then the user asking,
+        # already read with their token (anyone else is refused without it).
+        own = isinstance(TASK.by_name[name].who, Assignee)
+        joins = ("session", "assignment") if own else ("session", "assignee", "assignment")
+        task = get_object_or_404(visible.select_related(*joins).select_for_update(of=("self",)), pk=pk)
+        if task.assignee_id == user.pk:
+            task.assignee = user
         self.check_object_permissions(self.request, task)
         return task
 
