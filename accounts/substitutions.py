@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,6 +67,32 @@ def acting_for(user: User, *, day: datetime.date | None = None) -> list[User]:
     ]
     user._acting_for_cache = (day, replaced)
     return replaced
+
+
+def stands_in_sql(*, day: datetime.date, person_column: str) -> RawSQL:
+    """For annotating a query (``person_column``: the quoted column holding a user's id): whether
+    that user stands in for someone on ``day``, as ``acting_for`` finds it (a substitution
+    running that day, not ended early, of a person still active).
+
+    Written as SQL because it is asked on every API request (``accounts.authentication``): the
+    ORM's ``Exists`` of the same query cost more to build and compile than the rest of the token
+    lookup. ``tests/accounts/test_stands_in.py`` holds the two answers equal."""
+    substitution, user = Substitution._meta, User._meta
+    day_value = connection.ops.adapt_datefield_value(day)
+    return RawSQL(
+        f'EXISTS (SELECT 1 FROM "{substitution.db_table}" s INNER JOIN "{user.db_table}" r ON r."id" = s."replaces_id" '
+        f'WHERE s."person_id" = {person_column} AND s."starts_on" <= %s AND s."ends_on" >= %s '
+        f'AND s."ended_at" IS NULL AND r."is_active")',
+        [day_value, day_value],
+        output_field=BooleanField(),
+    )
+
+
+def acting_for_found(user: User, *, day: datetime.date, stands_in: bool) -> None:
+    """What a query already said (``stands_in_sql``): standing in for no one on ``day``,
+    ``user`` needs no query of its own in ``acting_for``; otherwise ``acting_for`` reads whom."""
+    if not stands_in and user.pk is not None:
+        user._acting_for_cache = (day, [])
 
 
 def roles_now(user) -> frozenset[str]:

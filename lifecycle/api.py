@@ -49,9 +49,7 @@ def _action(lifecycle: Lifecycle, name: str, *, what: str, response, body, examp
         data.is_valid(raise_exception=True)
         arguments = dict(data.validated_data)
         comment = arguments.pop("comment", "")
-        obj = self.get_object()
-        fire(obj=obj, name=name, by=request.user, comment=comment, **arguments)
-        return self.transition_response(obj)
+        return self.transition_fire(name, comment=comment, arguments=arguments)
 
     fire_action.__name__ = f"transition_{name}"
     # Every role may try (the kernel answers 403 for the wrong one, see accounts.api), unless
@@ -82,10 +80,18 @@ def transition_actions(lifecycle: Lifecycle, *, what: str, response, bodies: dic
         for name in lifecycle.names()
     }
 
+    def transition_fire(self, name, *, comment, arguments):
+        """Find the object as the viewset does (404 when the user may not see it), fire, answer.
+        A viewset may read the object locked itself and fire it in place (``fire(locked=True)``)."""
+        obj = self.get_object()
+        fire(obj=obj, name=name, by=self.request.user, comment=comment, **arguments)
+        return self.transition_response(obj)
+
     def transition_response(self, obj):
         fresh = self.get_queryset().get(pk=obj.pk)
         return Response(self.get_serializer(fresh).data)
 
+    attrs["transition_fire"] = transition_fire
     attrs["transition_response"] = transition_response
     attrs["transition_action_names"] = frozenset(f"transition_{name}" for name in lifecycle.names())
     return type(f"{lifecycle.name.title().replace('_', '')}TransitionActions", (), attrs)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import abc
 import datetime
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -317,15 +318,26 @@ def may_try(*, model, name: str, user) -> bool:
                 and declared.who.may_try(None, user))
 
 
-def fire(*, obj, name: str, by, comment: str = "", **arguments):
+def fire(*, obj, name: str, by, comment: str = "", locked: bool = False, **arguments):
     """Fire ``name`` on ``obj`` as ``by`` in one transaction; return the log row. (What moves
     along without its own checks is a cascade: ``fire_locked_rows``.)
 
     Two people at once: the second waits for the first's row lock, then sees the new state and
     gets a clear 409 ``conflict``; on databases without row locks django-fsm's optimistic
     ``ConcurrentTransitionMixin`` refuses the stale save instead. ``obj`` is refreshed afterwards.
+
+    ``locked``: the caller read ``obj`` with ``select_for_update`` in the transaction it holds
+    open (the API's task actions: one read of the row instead of three). It is checked once —
+    its state is the current one — and changed in place; the caller's transaction is the one
+    transaction, so a refusal or a failure afterwards (a receiver, the commit) leaves nothing.
     """
     comment = (comment or "").strip()
+    if locked:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("fire(locked=True): the row lock is held only inside the caller's transaction")
+        check(obj=obj, name=name, by=by, comment=comment)
+        with transaction.atomic(savepoint=False):  # an error marks the caller's transaction for rollback
+            return _fire_locked(obj, name=name, by=by, comment=comment, arguments=arguments)
     lifecycle = obj.lifecycle
     model = type(obj)
     check(obj=obj, name=name, by=by, comment=comment)
@@ -349,7 +361,9 @@ def _fire_locked(locked, *, name: str, by, comment: str, arguments: dict, create
     from_state = locked.state
     getattr(locked, declared.method)(**arguments)
     try:
-        locked.save()
+        # Without an effect only the state moved: write it (and what saving always refreshes,
+        # ``auto_now``), not every column. An effect may change anything: the whole row.
+        locked.save(update_fields=None if declared.effect else _state_fields(type(locked)))
     except ConcurrentTransition as exc:
         raise ConcurrentChange(lifecycle.stale_message) from exc
     log = lifecycle.log.row(obj=locked, name=name, from_state=from_state, to_state=locked.state, by=by,
@@ -360,6 +374,11 @@ def _fire_locked(locked, *, name: str, by, comment: str, arguments: dict, create
     transition_fired.send(sender=type(locked), instance=locked, name=name, from_state=from_state,
                           to_state=locked.state, log=log, by=by, arguments=arguments)
     return log
+
+
+@functools.cache
+def _state_fields(model) -> tuple[str, ...]:
+    return ("state", *(f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)))
 
 
 def fire_locked_rows(rows, *, name: str, by, comment: str) -> list:

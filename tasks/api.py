@@ -11,12 +11,14 @@ assignee starts and submits; the office head accepts, returns with a comment, ca
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -25,6 +27,7 @@ from accounts.models import Role
 from accounts.substitutions import acts_as
 from config.api_schema import error_responses
 from lifecycle.api import transition_actions
+from lifecycle.kernel import Assignee, fire
 
 from . import selectors, uploads
 from .exceptions import TaskError
@@ -67,6 +70,35 @@ class TaskViewSet(transition_actions(TASK, what="задача", response=TaskSer
     def transition_response(self, obj):
         shown = self._shown(PreparationTask.objects.visible_to(self.request.user)).get(pk=obj.pk)
         return Response(self.get_serializer(shown).data)
+
+    def transition_fire(self, name, *, comment, arguments):
+        """One read of the task: locked (``select_for_update``, its own row only), with what the
+        answer shows (session, assignee, assignment); fired in place in this transaction; the
+        answer is that row and its history read after the new history row, in the same
+        transaction: what was committed, without reading the task again."""
+        with transaction.atomic():
+            task = self._locked_task(name)
+            fire(obj=task, name=name, by=self.request.user, comment=comment, locked=True, **arguments)
+            prefetch_related_objects([task], Prefetch("events", queryset=TaskEvent.objects.order_by("created_at", "id")))
+        task.is_overdue = task.days_late() > 0  # what ``with_overdue`` says: pending and past its due date
+        return Response(self.get_serializer(task).data)
+
+    def _locked_task(self, name: str) -> PreparationTask:
+        """``get_object`` for a transition: the same visibility (404), read with its row lock."""
+        user = self.request.user
+        visible = PreparationTask.objects.visible_to(user)
+        pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if self.request.query_params:  # a filter in the address applies, as get_object would apply it
+            get_object_or_404(self.filter_queryset(visible), pk=pk)
+        # Only the assignee starts or submits: the one shown as assignee is then the user asking,
+        # already read with their token (anyone else is refused without it).
+        own = isinstance(TASK.by_name[name].who, Assignee)
+        joins = ("session", "assignment") if own else ("session", "assignee", "assignment")
+        task = get_object_or_404(visible.select_related(*joins).select_for_update(of=("self",)), pk=pk)
+        if task.assignee_id == user.pk:
+            task.assignee = user
+        self.check_object_permissions(self.request, task)
+        return task
 
     @extend_schema(
         summary="Приложить результат",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.dispatch import receiver
 
 from approvals.models import Decision
@@ -112,3 +113,43 @@ def test_a_stale_object_is_a_conflict_not_a_second_decision(secretary, office_he
         fire(obj=stale, name="submit", by=secretary)
     assert (info.value.status, info.value.code) == (409, "conflict")
     assert Decision.objects.filter(object_id=plan.pk, carried_by=None).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fire_on_a_locked_row_needs_the_callers_transaction(secretary):
+    plan = make_plan()
+    with pytest.raises(RuntimeError):
+        fire(obj=plan, name="submit", by=secretary, locked=True)  # no transaction, so no lock held
+    assert not Decision.objects.exists()
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        log = fire(obj=locked, name="submit", by=secretary, locked=True)
+        assert locked.state == "submitted" and log.pk  # changed in place, its row written
+    assert Plan.objects.get(pk=plan.pk).state == "submitted"
+    assert Decision.objects.filter(object_id=plan.pk, carried_by=None).count() == 1
+
+
+def test_a_refusal_or_a_failing_receiver_on_a_locked_row_leaves_nothing(secretary, office_head):
+    plan = make_plan()
+
+    @receiver(transition_fired, sender=Plan, weak=False, dispatch_uid="test_kernel_locked_boom")
+    def boom(**kwargs):
+        raise RuntimeError("receiver failed")
+
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            fire(obj=Plan.objects.select_for_update().get(pk=plan.pk), name="submit", by=secretary, locked=True)
+    finally:
+        transition_fired.disconnect(dispatch_uid="test_kernel_locked_boom", sender=Plan)
+    with pytest.raises(TransitionError), transaction.atomic():
+        fire(obj=Plan.objects.select_for_update().get(pk=plan.pk), name="agree", by=office_head, locked=True)
+    assert Plan.objects.get(pk=plan.pk).state == "draft" and not Decision.objects.exists()
+
+
+def test_a_transition_without_an_effect_writes_only_the_state(secretary):
+    """Saving every column would also write what the caller changed on its copy in passing."""
+    plan = make_plan()
+    plan.title = "Не сохранять"
+    fire(obj=plan, name="submit", by=secretary)
+    stored = Plan.objects.get(pk=plan.pk)
+    assert stored.state == "submitted" and stored.title != "Не сохранять"
