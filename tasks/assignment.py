@@ -11,8 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from lifecycle.kernel import SYSTEM_NAME
 from outbox.models import MessageKind, OutboxMessage
-from outbox.services import outbox_message_build, outbox_messages_add
-from workflow.models import Session
+from outbox.services import outbox_message_plan, outbox_messages_add
 
 from . import rules, selectors
 from .models import (
@@ -21,7 +20,7 @@ from .models import (
     TaskState,
     TaskTransition,
 )
-from .notices import SessionCalendars, email_template, task_url
+from .notices import ASSIGNED_RENDERER
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +34,11 @@ class AssignResult:
 
 def _assignment_notices(tasks: list[PreparationTask], *, day: datetime.date) -> list[OutboxMessage]:
     """One notice per person listing their new tasks (``tasks``: in the order of their ids,
-    each with its assignee and session set)."""
+    each with its assignee set), planned as rows: the e-mail is rendered when it is sent
+    (``tasks.digests.assigned_render``), from the tasks as they are then."""
     by_person: dict[int, list[PreparationTask]] = defaultdict(list)
     for task in tasks:
         by_person[task.assignee_id].append(task)
-    calendars = SessionCalendars()
     messages = []
     for person_tasks in by_person.values():
         person = person_tasks[0].assignee
@@ -47,15 +46,9 @@ def _assignment_notices(tasks: list[PreparationTask], *, day: datetime.date) -> 
             logger.warning("No e-mail for %s: assignment notice not sent", person)
             continue
         messages.append(
-            outbox_message_build(
-                recipient=person,
-                kind=MessageKind.ASSIGNED,
-                day=day,
-                key=f"task:{person_tasks[0].pk}",
-                template=email_template("assigned"),
-                context={"person": person, "tasks": [{"task": t, "url": task_url(t.pk)} for t in person_tasks]},
-                attachments=calendars.for_tasks(person_tasks),
-                related_ids=[t.pk for t in person_tasks],
+            outbox_message_plan(
+                recipient=person, kind=MessageKind.ASSIGNED, day=day, key=f"task:{person_tasks[0].pk}",
+                render_as=ASSIGNED_RENDERER, related_ids=[t.pk for t in person_tasks],
             )
         )
     return messages
@@ -118,12 +111,8 @@ def tasks_assign(*, today: datetime.date | None = None, item_ids: list[int] | No
         if not new_tasks:
             return AssignResult()
         people = User.objects.in_bulk({task.assignee_id for task in new_tasks})
-        # A task left unnotified before its item moved to another session names that session.
-        if moved := {task.session_id for task in new_tasks} - sessions.keys():
-            sessions |= Session.objects.in_bulk(moved)
         for task in new_tasks:
             task.assignee = people[task.assignee_id]
-            task.session = sessions[task.session_id]
         TaskEvent.objects.bulk_create(
             [
                 TaskEvent(

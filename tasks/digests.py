@@ -1,4 +1,4 @@
-"""The daily digests rendered when they are sent (``outbox.rendering``), from the tasks as they
+"""The daily digests and the assignment notices rendered when they are sent (``outbox.rendering``), from the tasks as they
 are then: a task submitted, done, cancelled or handed over since the row was planned is left
 out; a digest with nothing left is not sent (the outbox marks it ``skipped``).
 
@@ -18,7 +18,7 @@ from outbox.rendering import message_addressee_id, message_fill, renderer
 
 from . import selectors
 from .models import PreparationTask, ReminderPolicy
-from .notices import SessionCalendars, email_template, task_url
+from .notices import ASSIGNED_RENDERER, SessionCalendars, email_template, task_url
 from .reminders import ESCALATION_RENDERER, REMINDER_RENDERER, reminder_reason
 
 # The office head's list shows the longest-late tasks; beyond this, counts by session and person.
@@ -64,6 +64,27 @@ def reminders_render(messages: list[OutboxMessage]) -> None:
                 attachments=calendars.for_tasks(waiting),
             )
             message.related_ids = [task.pk for task in waiting]
+
+
+@renderer(ASSIGNED_RENDERER)
+def assigned_render(messages: list[OutboxMessage]) -> None:
+    """Each person's notice of the tasks assigned to them that still wait for them (a task
+    cancelled or handed over before the notice went out is left out)."""
+    tasks = PreparationTask.objects.filter(
+        pk__in={pk for m in messages for pk in m.related_ids}, state__in=selectors.PENDING_STATES
+    ).select_related("session", "session__plan")
+    tasks = {task.pk: task for task in tasks}
+    people = User.objects.in_bulk({message_addressee_id(m) for m in messages})
+    calendars = SessionCalendars()
+    for message in messages:
+        person = people.get(message_addressee_id(message))
+        mine = [tasks[pk] for pk in message.related_ids
+                if pk in tasks and person is not None and tasks[pk].assignee_id == person.pk]
+        if mine:
+            message_fill(message, template=email_template("assigned"),
+                         context={"person": person, "tasks": [{"task": t, "url": task_url(t.pk)} for t in mine]},
+                         attachments=calendars.for_tasks(mine))
+            message.related_ids = [task.pk for task in mine]
 
 
 @renderer(ESCALATION_RENDERER)

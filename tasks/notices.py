@@ -21,6 +21,8 @@ EMAIL_TEMPLATES = "tasks/email"
 # its first tasks.
 MAX_CALENDAR_ATTACHMENTS = 5
 _TASKS_LOOKED_AT = 50
+# Renderers of the messages planned as rows and rendered when sent (``tasks.digests``).
+ASSIGNED_RENDERER = "tasks.assigned"
 CALENDAR_MIMETYPE = "text/calendar; method=PUBLISH; charset=utf-8"
 
 

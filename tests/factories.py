@@ -43,3 +43,13 @@ def make_plan(*, year: int = 2030, sessions: int = 1, items_per_session: int = 1
             if group is not None:
                 Responsibility.objects.create(item=item, group=group, order=1)
     return plan
+
+
+def rendered(message):
+    """``message`` as the sender renders it: a row planned as data (``render_as``) gets its
+    subject, text and attachments when it is sent (``outbox.rendering``)."""
+    from outbox.rendering import messages_render
+
+    assert message.render_as and not message.body_text, "a planned row has no text until it is sent"
+    assert not messages_render([message]), "nothing left to say: the row would be skipped"
+    return message

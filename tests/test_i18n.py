@@ -236,10 +236,11 @@ def december_tasks(approved_plan, settings):
 
 def test_assignment_emails_are_russian_even_when_english_is_active(english_active, december_tasks):
     from outbox.models import MessageKind, OutboxMessage
+    from tests.factories import rendered
 
     messages = list(OutboxMessage.objects.filter(kind=MessageKind.ASSIGNED))
     assert messages
-    for message in messages:
+    for message in map(rendered, messages):
         assert message.subject.startswith(("Новая задача подготовки: срок", "Новые задачи подготовки ("))
         assert "Вам назначены задачи подготовки к заседаниям Проектного офиса:" in message.body_text
         assert "Письмо отправлено автоматически" in message.body_text

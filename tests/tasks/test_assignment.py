@@ -8,7 +8,7 @@ from lifecycle.kernel import fire
 from outbox.models import MessageKind, OutboxMessage
 from tasks.assignment import tasks_assign
 from tasks.models import PreparationTask, TaskEvent, TaskKind, TaskState
-from tests.factories import make_plan, make_user
+from tests.factories import make_plan, make_user, rendered
 from tests.tasks.conftest import approve
 from workflow.models import Project, Responsibility
 
@@ -42,7 +42,7 @@ def test_february_session_gets_the_three_network_project_reports(approved_plan, 
 def test_one_assignment_notice_per_person_listing_their_tasks(approved_plan, office_head):
     tasks_assign(today=JAN_16)
 
-    notice = OutboxMessage.objects.exclude(kind=MessageKind.DECISION).get()  # decisions: tests/notices
+    notice = rendered(OutboxMessage.objects.exclude(kind=MessageKind.DECISION).get())  # decisions: tests/notices
     assert notice.kind == MessageKind.ASSIGNED and notice.recipient == office_head
     assert notice.to_email == office_head.email
     assert sorted(notice.related_ids) == sorted(PreparationTask.objects.values_list("id", flat=True))
@@ -57,7 +57,7 @@ def test_the_assignment_notice_carries_the_sessions_calendar(approved_plan, offi
 
     tasks_assign(today=JAN_16)
 
-    notice = OutboxMessage.objects.get(kind=MessageKind.ASSIGNED)
+    notice = rendered(OutboxMessage.objects.get(kind=MessageKind.ASSIGNED))
     session_id = PreparationTask.objects.values_list("session_id", flat=True).distinct().get()
     [attachment] = notice.attachments
     assert attachment["filename"] == f"session-{session_id}.ics"

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from outbox.models import MessageKind, OutboxMessage
 from tasks.assignment import tasks_assign
 from tasks.models import PreparationTask, TaskEvent
-from tests.factories import make_group, make_plan, make_user
+from tests.factories import make_group, make_plan, make_user, rendered
 from tests.tasks.conftest import approve
 
 D = datetime.date
@@ -53,7 +53,7 @@ def test_queries_do_not_grow_with_the_items(personas):
 
     assert (big_first, big_again) == (small_first, small_again)
     # Reads of the items and their people, the tasks there, the inserts, the new tasks and their
-    # people, the history rows, the session's calendar, the stand-ins, the notices, the flag (and
+    # people, the history rows, the stand-ins, the notices (planned rows), the flag (and
     # the test transaction's savepoints); a run that finds everything done stops after the reads.
     assert big_first <= 20 and big_again <= 9, (big_first, big_again)
     # What was written: six people (the person and the group's five), a task each per item.
@@ -70,7 +70,7 @@ def test_queries_do_not_grow_with_the_items(personas):
         own = PreparationTask.objects.filter(item_id__in=big_items, assignee_id=notice.recipient_id)
         assert sorted(notice.related_ids) == sorted(own.values_list("pk", flat=True))
         assert notice.key == f"task:{min(notice.related_ids)}"
-        assert notice.body_text.count("Подготовка вопроса") == 100
+        assert rendered(notice).body_text.count("Подготовка вопроса") == 100
     assert not PreparationTask.objects.filter(assignment_notified_at__isnull=True).exists()
 
 

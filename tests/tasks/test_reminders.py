@@ -6,11 +6,10 @@ import pytest
 
 from lifecycle.kernel import fire
 from outbox.models import MessageKind, OutboxMessage
-from outbox.rendering import messages_render
 from outbox.sender import outbox_drain
 from tasks.models import ReminderPolicy
 from tasks.reminders import reminders_plan
-from tests.factories import make_user
+from tests.factories import make_user, rendered
 
 D = datetime.date
 DUE = D(2031, 3, 10)
@@ -30,11 +29,6 @@ def _digest(person, day):
     message = OutboxMessage.objects.filter(recipient=person, kind=MessageKind.REMINDER, day=day).first()
     return message and rendered(message)
 
-
-def rendered(message):
-    assert message.render_as and not message.body_text  # planned as data, rendered when sent
-    assert not messages_render([message])
-    return message
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from lifecycle.kernel import fire
 from outbox.models import MessageKind, OutboxMessage
 from tasks.models import PreparationTask, TaskEvent, TaskState
 from tasks.uploads import task_result_attach
+from tests.factories import rendered
 from tests.tasks.uploads import docx_bytes
 
 from .conftest import NOW
@@ -220,7 +221,7 @@ def test_posts_without_the_csrf_token_are_refused(responsible, my_task):
 
 
 def test_the_links_in_the_emails_open_the_task_page(login, responsible, my_task, settings):
-    notice = OutboxMessage.objects.get(recipient=responsible, kind=MessageKind.ASSIGNED)
+    notice = rendered(OutboxMessage.objects.get(recipient=responsible, kind=MessageKind.ASSIGNED))
     link = f"{settings.SITE_URL}/tasks/{my_task.pk}/"
     assert link in notice.body_text
     response = login(responsible).get(link.removeprefix(settings.SITE_URL))
