@@ -5,7 +5,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,31 +32,25 @@ class AssignResult:
     task_ids: list[int] = field(default_factory=list)
 
 
-def _assignment_notices(tasks: list[PreparationTask], *, day: datetime.date) -> list[OutboxMessage]:
-    """One notice per person listing their new tasks (``tasks``: in the order of their ids,
-    each with its assignee set), planned as rows: the e-mail is rendered when it is sent
+def _assignment_notices(tasks: list[tuple[int, int]], *, day: datetime.date) -> list[OutboxMessage]:
+    """One notice per person listing their new tasks (``tasks``: (id, assignee id) pairs in the
+    order of the ids), planned as rows: the e-mail is rendered when it is sent
     (``tasks.digests.assigned_render``), from the tasks as they are then."""
-    by_person: dict[int, list[PreparationTask]] = defaultdict(list)
-    for task in tasks:
-        by_person[task.assignee_id].append(task)
+    by_person: dict[int, list[int]] = defaultdict(list)
+    for task_id, person_id in tasks:
+        by_person[person_id].append(task_id)
+    people = User.objects.in_bulk(list(by_person))
     messages = []
-    for person_tasks in by_person.values():
-        person = person_tasks[0].assignee
+    for person_id, task_ids in by_person.items():
+        person = people[person_id]
         if not person.email:
             logger.warning("No e-mail for %s: assignment notice not sent", person)
             continue
         messages.append(
-            outbox_message_plan(
-                recipient=person, kind=MessageKind.ASSIGNED, day=day, key=f"task:{person_tasks[0].pk}",
-                render_as=ASSIGNED_RENDERER, related_ids=[t.pk for t in person_tasks],
-            )
+            outbox_message_plan(recipient=person, kind=MessageKind.ASSIGNED, day=day, key=f"task:{task_ids[0]}",
+                                render_as=ASSIGNED_RENDERER, related_ids=task_ids)
         )
     return messages
-
-
-# What the notices read of a new task (its session and assignee are set from the rows already
-# read); ``state`` because django-fsm reads it when a task is loaded.
-_NOTICE_FIELDS = ("id", "state", "title", "due_date", "session_id", "assignee_id", "item_id")
 
 
 def tasks_assign(*, today: datetime.date | None = None, item_ids: list[int] | None = None) -> AssignResult:
@@ -102,34 +96,30 @@ def tasks_assign(*, today: datetime.date | None = None, item_ids: list[int] | No
             ignore_conflicts=True,
             batch_size=2000,
         )
-        new_tasks = list(
-            PreparationTask.objects.select_for_update(of=("self",))
-            .filter(item_id__in=spec_items, assignment_notified_at__isnull=True)
-            .only(*_NOTICE_FIELDS)
-            .order_by("id")
-        )
+        # The new tasks are those not yet notified: locked, read as (id, assignee) pairs only.
+        unnotified = PreparationTask.objects.filter(item_id__in=spec_items, assignment_notified_at__isnull=True)
+        new_tasks = list(unnotified.select_for_update(of=("self",)).order_by("id").values_list("id", "assignee_id"))
         if not new_tasks:
             return AssignResult()
-        people = User.objects.in_bulk({task.assignee_id for task in new_tasks})
-        for task in new_tasks:
-            task.assignee = people[task.assignee_id]
-        TaskEvent.objects.bulk_create(
-            [
-                TaskEvent(
-                    task_id=task.pk,
-                    transition=TaskTransition.ASSIGN,
-                    from_state="",
-                    to_state=TaskState.ASSIGNED,
-                    actor=None,
-                    actor_name=SYSTEM_NAME,
-                    created_at=now,
-                )
-                for task in new_tasks
-            ],
-            batch_size=2000,
-        )
+        _history_add(unnotified, now=now)
         notices = _assignment_notices(new_tasks, day=today)
         outbox_messages_add(messages=notices)
-        PreparationTask.objects.filter(pk__in=[t.pk for t in new_tasks]).update(assignment_notified_at=now)
+        unnotified.update(assignment_notified_at=now)
     logger.info("Assigned %s preparation tasks (%s notices)", len(new_tasks), len(notices))
-    return AssignResult(created=len(new_tasks), notices=len(notices), task_ids=[t.pk for t in new_tasks])
+    return AssignResult(created=len(new_tasks), notices=len(notices), task_ids=[pk for pk, _person in new_tasks])
+
+
+def _history_add(tasks, *, now) -> None:
+    """The «assign» history row of each of ``tasks`` (locked, in this transaction), by one
+    ``INSERT … SELECT``: no model instance per row."""
+    columns = ("task_id", "transition", "from_state", "to_state", "actor_id", "actor_name", "actor_position",
+               "acting_for_id", "comment", "created_at")
+    select, params = tasks.order_by().values_list("pk").query.sql_with_params()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(TaskEvent._meta.db_table)} ({', '.join(map(quote, columns))}) "
+            f"SELECT p.id, %s, '', %s, NULL, %s, '', NULL, '', %s FROM {quote(PreparationTask._meta.db_table)} p "
+            f"WHERE p.id IN ({select})",
+            [TaskTransition.ASSIGN, TaskState.ASSIGNED, SYSTEM_NAME, now, *params],
+        )
