@@ -77,24 +77,11 @@ def tasks_assign(*, today: datetime.date | None = None, item_ids: list[int] | No
         existing = set(
             PreparationTask.objects.filter(item_id__in=spec_items).values_list("item_id", "assignee_id", "kind_key")
         )
-        PreparationTask.objects.bulk_create(
-            [
-                PreparationTask(
-                    item_id=spec.item_id,
-                    session_id=spec.session_id,
-                    project_id=spec.project_id,
-                    assignee_id=spec.assignee_id,
-                    kind=spec.kind,
-                    kind_key=spec.kind_key,
-                    title=spec.title,
-                    due_date=due[spec.session_id],
-                    created_at=now,
-                )
-                for spec in specs
-                if (spec.item_id, spec.assignee_id, spec.kind_key) not in existing
-            ],
-            ignore_conflicts=True,
-            batch_size=2000,
+        _tasks_insert(
+            [(spec.item_id, spec.session_id, spec.project_id, spec.assignee_id, spec.kind, spec.kind_key, spec.title,
+              due[spec.session_id]) for spec in specs
+             if (spec.item_id, spec.assignee_id, spec.kind_key) not in existing],
+            now=now,
         )
         # The new tasks are those not yet notified: locked, read as (id, assignee) pairs only.
         unnotified = PreparationTask.objects.filter(item_id__in=spec_items, assignment_notified_at__isnull=True)
@@ -107,6 +94,24 @@ def tasks_assign(*, today: datetime.date | None = None, item_ids: list[int] | No
         unnotified.update(assignment_notified_at=now)
     logger.info("Assigned %s preparation tasks (%s notices)", len(new_tasks), len(notices))
     return AssignResult(created=len(new_tasks), notices=len(notices), task_ids=[pk for pk, _person in new_tasks])
+
+
+def _tasks_insert(rows: list[tuple], *, now) -> None:
+    """Insert the new tasks (item, session, project, assignee, kind, key, title, due date), in
+    the state «assigned»; a row another worker inserted meanwhile is skipped (the unique
+    constraint). One statement, executed for many rows (pipelined by the driver): no model
+    instance per row."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ("item_id", "session_id", "project_id", "assignee_id", "kind", "kind_key", "title", "due_date",
+               "state", "result_file", "result_text", "created_at", "updated_at")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(PreparationTask._meta.db_table)} ({', '.join(map(quote, columns))}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING",
+            [(*row, TaskState.ASSIGNED, "", "", now, now) for row in rows],
+        )
 
 
 def _history_add(tasks, *, now) -> None:
