@@ -40,7 +40,7 @@ def main() -> None:
     today = timezone.localdate()
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE outbox_outboxmessage, tasks_taskevent, tasks_preparationtask")
+        cursor.execute("TRUNCATE outbox_outboxmessage, tasks_taskresultversion, tasks_taskevent, tasks_preparationtask")
     people = list(User.objects.filter(username__startswith="sw-").order_by("pk").values_list("pk", flat=True))
     people = people[: args.people]
     item = AgendaItem.objects.filter(plan__title__endswith="(напоминания)").select_related("session").first()
