@@ -86,8 +86,9 @@ class CachedRepresentations:
     def _from_cache(self, request) -> HttpResponse | None:
         if (self.action_map.get(request.method.lower()) not in self.cached_actions
                 or request.META.get("HTTP_ACCEPT") not in _PLAIN_JSON_ACCEPTS
-                or "format" in request.GET or "format" in self.kwargs):
-            return None
+                or "format" in request.GET or "format" in self.kwargs
+                or self.throttle_classes or self.versioning_class is not None):
+            return None  # what the full cycle would decide otherwise (another renderer, a throttle)
         # The view's first authentication, if it reads the counters with the token (accounts.authentication).
         authenticator = self.get_authenticators()[0]
         lookup = getattr(authenticator, "lookup_with_revisions", None)
