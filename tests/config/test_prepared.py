@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection
 from config.prepared import fetch_one
 from tests.faults.test_db_connection_dropped import _admin_dsn
 
-SQL = "SELECT %s::int + 1, 'prepared-probe'"
+SQL = "SELECT CAST(%s AS INTEGER) + 1, 'prepared-probe'"
 
 
 def _prepared_here() -> int:
