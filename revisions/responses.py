@@ -15,9 +15,9 @@ rendered from is older than the counters in its key.
 Two ways in:
 
 * ``dispatch``: a GET with a token, asking for JSON, whose body is in the cache, is answered
-  from one statement (the token, its user, the counters) without the rest of DRF's request
-  cycle (the view's first authentication does the reading: ``lookup_with_revisions``). A body
-  is only ever stored by the full cycle below, after the viewer passed the view's
+  from one statement (the token's active user, the counters) without the rest of DRF's request
+  cycle and without making the user object (the view's first authentication does the reading:
+  ``lookup_with_revisions``). A body is only ever stored by the full cycle below, after the viewer passed the view's
   authentication and permissions; everything those read about the viewer (their row, their
   substitutions) moves the counters in the key, so finding the body is finding that they passed.
   Anything else — no body yet, another Accept, a session, a bad token — takes the full cycle.
@@ -71,7 +71,7 @@ class CachedRepresentations:
     cached_actions: frozenset[str] = frozenset()
     revisions: dict[str, int] | None = None
 
-    def representation_key(self, request, user, revisions: dict[str, int]) -> tuple:
+    def representation_key(self, request, user_id: int, revisions: dict[str, int]) -> tuple:
         """Everything the action's body depends on besides language, media type and code."""
         raise NotImplementedError
 
@@ -100,18 +100,17 @@ class CachedRepresentations:
             found = lookup(credentials[1])
         except DatabaseError:
             return None  # the full cycle meets it again and answers in the API's error shape
-        if found is None or not found[1].is_active:
-            return None
-        _token, user, revisions = found
+        if found is None:
+            return None  # no such token or an inactive user: the full cycle refuses it
+        user_id, revisions = found
         self.action = self.action_map[request.method.lower()]
-        etag, digest = _validators(self.representation_key(request, user, revisions), JSON)
+        etag, digest = _validators(self.representation_key(request, user_id, revisions), JSON)
         if _not_modified(request, etag):
             response = HttpResponseNotModified()
         elif (body := caches[settings.API_CACHE].get(digest)) is not None:
             response = HttpResponse(body, content_type=JSON)
         else:
             return None
-        request.user = user  # as DRF's authentication does, for what runs after the view
         self.headers = self.default_response_headers
         return self.finalize_response(request, _with_validators(response, etag))
 
@@ -134,7 +133,7 @@ class CachedRepresentations:
         if type(renderer) is not JSONRenderer or self.revisions is None or not installed():
             return render()
         media_type = request.accepted_media_type
-        etag, digest = _validators(self.representation_key(request, request.user, self.revisions), media_type)
+        etag, digest = _validators(self.representation_key(request, request.user.pk, self.revisions), media_type)
         if _not_modified(request, etag):
             return _with_validators(HttpResponseNotModified(), etag)
         cache = caches[settings.API_CACHE]

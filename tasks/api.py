@@ -68,11 +68,11 @@ class TaskViewSet(
             .prefetch_related(Prefetch("events", queryset=TaskEvent.objects.order_by("created_at", "id")))
         )
 
-    def representation_key(self, request, user, revisions):
+    def representation_key(self, request, user_id, revisions):
         # What a page depends on: its URL (filters, order, page; the host in its links), the
         # viewer, the day (overdue, substitutions), the tasks' tables ("tasks" counter, tasks.apps)
         # and the sessions, people and substitutions ("plans" counter, workflow.apps).
-        return ("tasks", request.build_absolute_uri(), user.pk, timezone.localdate(), revisions.get("tasks", 0),
+        return ("tasks", request.build_absolute_uri(), user_id, timezone.localdate(), revisions.get("tasks", 0),
                 revisions.get("plans", 0))
 
     def list(self, request, *args, **kwargs):

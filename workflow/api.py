@@ -123,10 +123,10 @@ class PlanViewSet(
         fresh = plan_detail(plan=plan, user=self.request.user)
         return Response(PlanDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
 
-    def representation_key(self, request, user, revisions):
+    def representation_key(self, request, user_id, revisions):
         # What the plan's body depends on: the plan, the viewer, the day (substitutions), and the
         # "plans" counter, moved by the plan's tables, names and the viewer's roles (workflow.apps).
-        return ("plan", self.kwargs[self.lookup_url_kwarg or self.lookup_field], user.pk, timezone.localdate(),
+        return ("plan", self.kwargs[self.lookup_url_kwarg or self.lookup_field], user_id, timezone.localdate(),
                 revisions.get("plans", 0))
 
     def retrieve(self, request, *args, **kwargs):

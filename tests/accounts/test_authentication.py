@@ -35,6 +35,12 @@ def test_the_token_and_its_user_are_what_the_orm_reads(office_head):
     _token, _user, revisions = token_lookup(key, with_revisions=True)
     assert revisions == current()
     assert token_lookup("0" * 40) is None
+    # the short read of a cached answer: the active user's id and the counters, no objects
+    assert TokenAuthentication().lookup_with_revisions(key) == (office_head.pk, current())
+    office_head.is_active = False
+    office_head.save()
+    assert TokenAuthentication().lookup_with_revisions(key) is None
+    assert token_lookup(key)[1].is_active is False  # the full lookup finds them; DRF's code refuses
 
 
 def test_one_statement_authenticates(office_head):
