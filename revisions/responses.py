@@ -105,12 +105,10 @@ class CachedRepresentations:
         user_id, revisions = found
         self.action = self.action_map[request.method.lower()]
         etag, digest = _validators(self.representation_key(request, user_id, revisions), JSON)
-        if _not_modified(request, etag):
-            response = HttpResponseNotModified()
-        elif (body := caches[settings.API_CACHE].get(digest)) is not None:
-            response = HttpResponse(body, content_type=JSON)
-        else:
-            return None
+        body = caches[settings.API_CACHE].get(digest)
+        if body is None:
+            return None  # also for a 304: only a body the full cycle stored proves the viewer passed
+        response = HttpResponseNotModified() if _not_modified(request, etag) else HttpResponse(body, content_type=JSON)
         self.headers = self.default_response_headers
         return self.finalize_response(request, _with_validators(response, etag))
 
