@@ -55,9 +55,11 @@ _PLAIN_JSON_ACCEPTS = frozenset({None, "", "*/*", JSON})
 
 @functools.cache
 def release() -> str:
-    """A digest of the code and translations that render the bodies, so a deploy never serves
-    what older code rendered (the cache may outlive a process: ``API_CACHE`` can be shared)."""
-    digest = hashlib.sha256(f"{django.__version__} {rest_framework.VERSION}".encode())
+    """A digest of the code, translations and settings that render the bodies, so a deploy
+    never serves what older code rendered (the cache may outlive a process: ``API_CACHE`` can
+    be shared)."""
+    digest = hashlib.sha256(repr((django.__version__, rest_framework.VERSION, settings.TIME_ZONE,
+                                  settings.LANGUAGE_CODE, settings.SESSION_DEFAULT_DAY)).encode())
     base = Path(settings.BASE_DIR)
     for path in sorted([*base.glob("*/*.py"), *base.glob("*/*/*.py"), *base.glob("locale/*/LC_MESSAGES/*.mo")]):
         if path.parts[len(base.parts)] not in {"tests", "bench", "scripts", ".venv", "var"}:
