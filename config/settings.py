@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "revisions",
     "accounts",
     "lifecycle",
     "approvals",
@@ -115,6 +116,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# The API's token lookup is a prepared statement on PostgreSQL (config/prepared.py); turn it off
+# behind a connection pooler in transaction mode that does not keep prepared statements.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -403,6 +408,13 @@ API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 # The cache holds the password-reset counters, so every web process must share it: files in
 # VAR_DIR on the embedded run, Redis in docker-compose (CACHE_URL=redis://redis:6379/1).
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+# Rendered API bodies (revisions.responses), keyed by revision counters read from the database
+# on every request, so a cache of each process's own is never stale: memory by default (fastest),
+# or shared by every process (API_CACHE_URL=redis://…) to render each body once for all of them.
+API_CACHE = "api"
+CACHES[API_CACHE] = env.cache("API_CACHE_URL", default="locmemcache://api-bodies")
+CACHES[API_CACHE].setdefault("TIMEOUT", env.int("API_CACHE_SECONDS", default=3600))
+CACHES[API_CACHE].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", env.int("API_CACHE_MAX_ENTRIES", default=300))
 # Password reset by e-mail (accounts/ratelimit.py): at most this many e-mails per address and
 # this many requests per client address within the window; past that the page answers the same
 # and sends nothing, so it tells neither whether the address exists nor whether it was limited.

@@ -21,15 +21,16 @@ urlpatterns = [
     # A person opening the docs in a browser is sent to the login page first.
     path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the footer's language switch
-    # The plan's documents (downloads, import) and calendars, before the routers so their paths win.
+    # The plan's documents (downloads, import), before the plans' router so its paths win.
     path("api/", include("documents.urls")),
+    # Each app mounts its own API under /api/ (see DESIGN.md); approvals are fired through
+    # the plans' and items' endpoints of workflow. The most used first: a path is matched against
+    # the patterns in order, and a router's are many (about 1 µs each, docs/BENCHMARKS.md).
+    path("api/", include("tasks.api_urls")),
+    path("api/", include("workflow.api_urls")),
+    path("api/", include("accounts.api_urls")),
     path("api/", include("meetings.urls")),  # protocols; a session's agenda and materials
     path("", include("calendars.urls")),
-    # Each app mounts its own API under /api/ (see DESIGN.md); approvals are fired through
-    # the plans' and items' endpoints of workflow.
-    path("api/", include("accounts.api_urls")),
-    path("api/", include("workflow.api_urls")),
-    path("api/", include("tasks.api_urls")),
     # The pages people use (web/), at the site root, after everything under /api/ and /admin/.
     path("", include("web.urls")),
 ]

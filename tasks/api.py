@@ -28,6 +28,7 @@ from accounts.substitutions import acts_as
 from config.api_schema import error_responses
 from lifecycle.api import transition_actions
 from lifecycle.kernel import Assignee, fire
+from revisions.responses import CachedRepresentations
 
 from . import selectors, uploads
 from .exceptions import TaskError
@@ -42,8 +43,11 @@ from .serializers import OverdueSummarySerializer, TaskHandOverSerializer, TaskR
     list=extend_schema(summary="Задачи подготовки", description=__doc__),
     retrieve=extend_schema(summary="Задача подготовки"),
 )
-class TaskViewSet(transition_actions(TASK, what="задача", response=TaskSerializer), viewsets.ReadOnlyModelViewSet):
+class TaskViewSet(
+    CachedRepresentations, transition_actions(TASK, what="задача", response=TaskSerializer), viewsets.ReadOnlyModelViewSet
+):
     serializer_class = TaskSerializer
+    cached_actions = frozenset({"list"})
     permission_classes = OFFICE_READ
     filterset_class = TaskFilter
     ordering_fields = ["due_date", "id", "state", "created_at"]
@@ -66,6 +70,16 @@ class TaskViewSet(transition_actions(TASK, what="задача", response=TaskSer
             .select_related("session", "assignee", "assignment")
             .prefetch_related(Prefetch("events", queryset=TaskEvent.objects.order_by("created_at", "id")))
         )
+
+    def representation_key(self, request, user_id, revisions):
+        # What a page depends on: its URL (filters, order, page; the host in its links), the
+        # viewer, the day (overdue, substitutions), the tasks' tables ("tasks" counter, tasks.apps)
+        # and the sessions, people and substitutions ("plans" counter, workflow.apps).
+        return ("tasks", request.build_absolute_uri(), user_id, timezone.localdate(), revisions.get("tasks", 0),
+                revisions.get("plans", 0))
+
+    def list(self, request, *args, **kwargs):
+        return self.cached_response(request, lambda: super(TaskViewSet, self).list(request, *args, **kwargs))
 
     def transition_response(self, obj):
         shown = self._shown(PreparationTask.objects.visible_to(self.request.user)).get(pk=obj.pk)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 
 from accounts.models import Role
@@ -26,7 +26,11 @@ def pytest_configure(config):
     # The cache holds rate-limit counters (password reset): each test process gets its own, in
     # memory, emptied before every test (``_empty_cache``), so no count leaks between tests or
     # runs. Processes sharing the configured cache: tests/security/test_password_reset_rate_limit.py.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The API's rendered bodies (revisions.responses) get a memory cache of their own, emptied too.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        settings.API_CACHE: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-bodies"},
+    }
     # The SQLite test database is recreated on every run, but Django removes only its main file:
     # a write-ahead log left by a run that was killed would be replayed into the new database.
     test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
@@ -52,7 +56,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -13,19 +13,20 @@ ROOT = Path(__file__).resolve().parent.parent
 # Keep in step with docs/ARCHITECTURE.md ("Who may import whom").
 ALLOWED: dict[str, set[str]] = {
     "config": set(),
-    "accounts": {"config"},
-    "lifecycle": {"config", "accounts"},
-    "outbox": {"config", "accounts"},
-    "approvals": {"config", "accounts", "lifecycle"},
-    "workflow": {"config", "accounts", "lifecycle", "approvals"},
-    "documents": {"config", "accounts", "lifecycle", "approvals", "workflow"},
-    "calendars": {"config", "accounts", "approvals", "workflow"},
-    "tasks": {"config", "accounts", "lifecycle", "approvals", "workflow", "calendars", "outbox"},
-    "meetings": {"config", "accounts", "lifecycle", "approvals", "workflow", "documents", "tasks", "outbox",
-                 "calendars"},
-    "notices": {"config", "accounts", "lifecycle", "approvals", "workflow", "tasks", "outbox"},
-    "web": {"config", "accounts", "lifecycle", "approvals", "workflow", "documents", "calendars", "tasks", "outbox",
-            "meetings", "notices"},
+    "revisions": {"config"},
+    "accounts": {"config", "revisions"},
+    "lifecycle": {"config", "revisions", "accounts"},
+    "outbox": {"config", "revisions", "accounts"},
+    "approvals": {"config", "revisions", "accounts", "lifecycle"},
+    "workflow": {"config", "revisions", "accounts", "lifecycle", "approvals"},
+    "documents": {"config", "revisions", "accounts", "lifecycle", "approvals", "workflow"},
+    "calendars": {"config", "revisions", "accounts", "approvals", "workflow"},
+    "tasks": {"config", "revisions", "accounts", "lifecycle", "approvals", "workflow", "calendars", "outbox"},
+    "meetings": {"config", "revisions", "accounts", "lifecycle", "approvals", "workflow", "documents", "tasks",
+                 "outbox", "calendars"},
+    "notices": {"config", "revisions", "accounts", "lifecycle", "approvals", "workflow", "tasks", "outbox"},
+    "web": {"config", "revisions", "accounts", "lifecycle", "approvals", "workflow", "documents", "calendars",
+            "tasks", "outbox", "meetings", "notices"},
 }
 MAX_LINES = 450
 

@@ -13,6 +13,7 @@ plan's tree is built in Python from one query of its items.
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -24,6 +25,7 @@ from approvals.models import Decision
 from approvals.serializers import DecisionSerializer
 from config.api_schema import error_responses
 from lifecycle.api import transition_actions
+from revisions.responses import CachedRepresentations
 
 from . import edit_services
 from .filters import AgendaItemFilter, PlanFilter, ProjectFilter, SessionFilter
@@ -98,8 +100,11 @@ def _responsibilities() -> Prefetch:
     ),
     destroy=extend_schema(summary="Удалить черновик плана", description="Только черновик без листа согласования."),
 )
-class PlanViewSet(transition_actions(PLAN, what="план", response=PlanDetailSerializer), viewsets.ModelViewSet):
+class PlanViewSet(
+    CachedRepresentations, transition_actions(PLAN, what="план", response=PlanDetailSerializer), viewsets.ModelViewSet
+):
     permission_classes = OFFICE_WRITE
+    cached_actions = frozenset({"retrieve"})
     filterset_class = PlanFilter
     ordering_fields = ["year", "title", "state", "created_at", "updated_at", "id"]
     ordering = ["-year", "office", "id"]
@@ -118,8 +123,17 @@ class PlanViewSet(transition_actions(PLAN, what="план", response=PlanDetailS
         fresh = plan_detail(plan=plan, user=self.request.user)
         return Response(PlanDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
 
+    def representation_key(self, request, user_id, revisions):
+        # What the plan's body depends on: the plan, the viewer, the day (substitutions), and the
+        # "plans" counter, moved by the plan's tables, names and the viewer's roles (workflow.apps).
+        return ("plan", self.kwargs[self.lookup_url_kwarg or self.lookup_field], user_id, timezone.localdate(),
+                revisions.get("plans", 0))
+
     def retrieve(self, request, *args, **kwargs):
-        plan = plan_tree(plan=self.get_object(), user=request.user)
+        return self.cached_response(request, self._retrieve)
+
+    def _retrieve(self):
+        plan = plan_tree(plan=self.get_object(), user=self.request.user)
         return Response(PlanDetailSerializer(plan, context=self.get_serializer_context()).data)
 
     def create(self, request, *args, **kwargs):

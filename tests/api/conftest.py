@@ -18,4 +18,7 @@ def token_client(user) -> APIClient:
 @pytest.fixture
 def api_as(db):
     """``api_as(user)`` -> an APIClient sending that user's token; ``api_as(None)`` is anonymous."""
+    from revisions.triggers import installed
+
+    installed()  # asked once per process: not inside a test's count of queries
     return token_client

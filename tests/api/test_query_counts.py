@@ -95,3 +95,36 @@ def test_plan_detail_holds_all_500_items(api_as, personas, portfolio_group):
     # Items of a submitted plan move with it: nothing to fire on them alone.
     assert all(item["available_transitions"] == [] and item["state"] == "submitted" for item in items)
     assert body["available_transitions"] == ["agree", "return"]
+
+
+def _cold_and_warm(client, url) -> tuple[int, int]:
+    """Queries of a GET rendered afresh (the cache emptied) and of the same GET again (from the cache)."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    caches[settings.API_CACHE].clear()
+    return _count(client, url), _count(client, url)
+
+
+@pytest.mark.parametrize("role", ["office_head", "responsible"])
+def test_cached_answers_cold_and_warm_do_not_grow_with_items_or_tasks(api_as, personas, portfolio_group, role):
+    import datetime
+
+    from tasks.models import PreparationTask
+
+    client = api_as(personas[role])
+    counts = []
+    for year, items in ((2030, 10), (2031, 500)):
+        world = _world(items=items, personas=personas, portfolio_group=portfolio_group, year=year)
+        PreparationTask.objects.bulk_create(
+            PreparationTask(item_id=item_id, session_id=session_id, assignee=personas["responsible"],
+                            kind="item_preparation", kind_key="item", title=f"Задача {item_id}",
+                            due_date=datetime.date(year, 2, 1))
+            for item_id, session_id in AgendaItem.objects.filter(plan_id=world["plan"]).values_list("id", "session_id")
+        )
+        counts.append({url: _cold_and_warm(client, url) for url in (f"/api/plans/{world['plan']}/", "/api/tasks/")})
+    small, big = counts
+    assert [cold for cold, _warm in big.values()] == [cold for cold, _warm in small.values()]
+    assert max(cold for cold, _warm in big.values()) <= 8, big
+    # from the cache: one statement (the token, its user and the revision counters)
+    assert {warm for _cold, warm in [*small.values(), *big.values()]} == {1}
