@@ -104,13 +104,14 @@ def _tasks_insert(rows: list[tuple], *, now) -> None:
     if not rows:
         return
     quote = connection.ops.quote_name
+    stamp = connection.ops.adapt_datetimefield_value(now)  # as the ORM writes it (SQLite: text)
     columns = ("item_id", "session_id", "project_id", "assignee_id", "kind", "kind_key", "title", "due_date",
                "state", "result_file", "result_text", "created_at", "updated_at")
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {quote(PreparationTask._meta.db_table)} ({', '.join(map(quote, columns))}) "
             f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING",
-            [(*row, TaskState.ASSIGNED, "", "", now, now) for row in rows],
+            [(*row, TaskState.ASSIGNED, "", "", stamp, stamp) for row in rows],
         )
 
 
@@ -126,5 +127,6 @@ def _history_add(tasks, *, now) -> None:
             f"INSERT INTO {quote(TaskEvent._meta.db_table)} ({', '.join(map(quote, columns))}) "
             f"SELECT p.id, %s, '', %s, NULL, %s, '', NULL, '', %s FROM {quote(PreparationTask._meta.db_table)} p "
             f"WHERE p.id IN ({select})",
-            [TaskTransition.ASSIGN, TaskState.ASSIGNED, SYSTEM_NAME, now, *params],
+            [TaskTransition.ASSIGN, TaskState.ASSIGNED, SYSTEM_NAME, connection.ops.adapt_datetimefield_value(now),
+             *params],
         )

@@ -120,7 +120,7 @@ def _digests_queue(*, day: datetime.date, policy: ReminderPolicy, plan: Reminder
     if not due:
         return
     params = [*selectors.PENDING_STATES, *selectors.ACTIVE_SESSION_STATES, *due_params]
-    now = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM writes it (SQLite: text)
     row_params = [MessageKind.REMINDER, day, REMINDER_RENDERER, OutboxStatus.PENDING, now, now]
     sql = _digests_sql(due=due)
     with transaction.atomic(), connection.cursor() as cursor:
