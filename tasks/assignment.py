@@ -99,20 +99,29 @@ def tasks_assign(*, today: datetime.date | None = None, item_ids: list[int] | No
 def _tasks_insert(rows: list[tuple], *, now) -> None:
     """Insert the new tasks (item, session, project, assignee, kind, key, title, due date), in
     the state «assigned»; a row another worker inserted meanwhile is skipped (the unique
-    constraint). One statement, executed for many rows (pipelined by the driver): no model
-    instance per row."""
+    constraint). No model instance per row; on PostgreSQL one statement (and one firing of its
+    revision trigger, ``revisions``)."""
     if not rows:
         return
     quote = connection.ops.quote_name
     stamp = connection.ops.adapt_datetimefield_value(now)  # as the ORM writes it (SQLite: text)
     columns = ("item_id", "session_id", "project_id", "assignee_id", "kind", "kind_key", "title", "due_date",
                "state", "result_file", "result_text", "created_at", "updated_at")
+    table, names = quote(PreparationTask._meta.db_table), ", ".join(map(quote, columns))
+    constants = (TaskState.ASSIGNED, "", "", stamp, stamp)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(PreparationTask._meta.db_table)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING",
-            [(*row, TaskState.ASSIGNED, "", "", stamp, stamp) for row in rows],
-        )
+        if connection.vendor == "postgresql":
+            # One statement, its values as one array per column (a statement of thousands of
+            # placeholders costs the driver more to prepare than the database to run).
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT u.*, %s, %s, %s, %s, %s FROM unnest("
+                "%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[], "
+                "%s::date[]) AS u ON CONFLICT DO NOTHING",
+                [*constants, *(list(column) for column in zip(*rows, strict=True))],
+            )
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) "
+                               "ON CONFLICT DO NOTHING", [(*row, *constants) for row in rows])
 
 
 def _history_add(tasks, *, now) -> None:
