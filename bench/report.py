@@ -65,11 +65,15 @@ def _sweep(sweep_rows) -> list[str]:
              "| tasks | people | time s | SQL queries | peak memory MiB | digests | tasks in digests | queued | "
              "ceiling s | ratio | target | met |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    largest = max(row["tasks"] for row in sweep_rows)
     for row in sweep_rows:
         ratio = row["seconds"] / max(row["ceiling_s"], 1e-6)
+        # The target is set at the largest scale (1,000,000 tasks): at 10,000 the ceiling is a
+        # few milliseconds and the fixed queries (escalation, stand-ins) are the whole time.
+        judged = (f"≤ {SWEEP_TARGET:.0f}× | {_met(ratio <= SWEEP_TARGET)}" if row["tasks"] == largest else "— | —")
         lines.append(f"| {row['tasks']:,} | {row['people']:,} | {row['seconds']} | {row['queries']} | "
                      f"{row['peak_mib']} | {row['digests']:,} | {row['tasks_in_digests']:,} | {row['queued']:,} | "
-                     f"{row['ceiling_s']} | {ratio:.1f}× | ≤ {SWEEP_TARGET:.0f}× | {_met(ratio <= SWEEP_TARGET)} |")
+                     f"{row['ceiling_s']} | {ratio:.1f}× | {judged} |")
     return lines
 
 
