@@ -1,4 +1,5 @@
-"""Rendering at send time: a row planned as data (who, which records, for which day) gets its
+"""Rendering e-mails: the templates in the site's language (``message_render``, used by every
+builder), the stand-in's note (``stand_in_dress``), and rendering at send time: a row planned as data (who, which records, for which day) gets its
 subject, text and attachments when it is sent, from the data as it is then.
 
 A planner that writes many rows at once in set-based SQL (the daily reminder digests) cannot
@@ -18,6 +19,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.template import Context, engines
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from accounts.models import Substitution
 
@@ -44,12 +52,31 @@ def message_addressee_id(message: OutboxMessage) -> int:
     return int(replaced) if _at and replaced.isdigit() else message.recipient_id
 
 
+def _render_plain(name: str, context: dict) -> str:
+    """A template rendered as plain text: nothing is HTML-escaped (a title «"A" & <B>» is
+    written as it is), whatever the template says about autoescaping."""
+    template = engines["django"].engine.get_template(name)
+    return template.render(Context(context, autoescape=False))
+
+
+def message_render(*, template: str, context: dict) -> tuple[str, str, str]:
+    """(subject, text, html) from ``<template>_subject.txt``, ``<template>_body.txt`` and
+    ``<template>_body.html``, in the site's language (Russian) whatever language is active.
+
+    The subject and the text are plain text: not escaped, the subject on one line (line breaks
+    become spaces, at most 255 characters). Only the HTML part is escaped."""
+    context = {"site_url": settings.SITE_URL, "office_name": settings.PROJECT_OFFICE_NAME, **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _render_plain(f"{template}_subject.txt", context)
+        text = _render_plain(f"{template}_body.txt", context)
+        html = render_to_string(f"{template}_body.html", context)
+    return " ".join(subject.split())[:255], text.strip() + "\n", html
+
+
 def message_fill(
     message: OutboxMessage, *, template: str, context: dict, attachments: Iterable[Attachment] = ()
 ) -> None:
     """Render ``template`` with ``context`` into ``message`` (subject, text, HTML, attachments)."""
-    from .services import message_render
-
     message.subject, message.body_text, message.body_html = message_render(template=template, context=context)
     message.attachments = [attachment.as_json() for attachment in attachments]
 
@@ -70,8 +97,6 @@ def messages_render(messages: list[OutboxMessage]) -> list[OutboxMessage]:
 
 def _stand_in_notes(copies: list[OutboxMessage]) -> None:
     """Put the stand-in's note on each copy rendered for the person it replaces."""
-    from .services import stand_in_dress
-
     for message in copies:
         sub = (
             Substitution.objects.filter(person_id=message.recipient_id, replaces_id=message_addressee_id(message),
@@ -81,3 +106,16 @@ def _stand_in_notes(copies: list[OutboxMessage]) -> None:
         if sub is not None:
             stand_in_dress(message, sub)
 
+
+def stand_in_dress(message: OutboxMessage, sub: Substitution) -> None:
+    """Mark the rendered ``message`` as the stand-in's copy: the subject's prefix, the note on top."""
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Письмо адресовано: %(name)s (%(position)s). Вы получаете его как исполняющий обязанности "
+                 "с %(start)s по %(end)s.") % {
+            "name": sub.replaces, "position": sub.replaces.position_label,
+            "start": sub.starts_on.strftime("%d.%m.%Y"), "end": sub.ends_on.strftime("%d.%m.%Y"),
+        }
+        prefix = _("И.о.")
+    message.subject = f"[{prefix}] {message.subject}"[:255]
+    message.body_text = f"{note}\n\n{message.body_text}"
+    message.body_html = f"<p><em>{escape(note)}</em></p>\n{message.body_html}"

@@ -15,41 +15,16 @@ import logging
 from collections.abc import Iterable
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
-from django.template import Context, engines
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from accounts.models import Substitution
 
 from .attachments import Attachment
 from .models import OutboxMessage, OutboxStatus
+from .rendering import message_render, stand_in_dress
 
 logger = logging.getLogger(__name__)
-
-
-def _render_plain(name: str, context: dict) -> str:
-    """A template rendered as plain text: nothing is HTML-escaped (a title «"A" & <B>» is
-    written as it is), whatever the template says about autoescaping."""
-    template = engines["django"].engine.get_template(name)
-    return template.render(Context(context, autoescape=False))
-
-
-def message_render(*, template: str, context: dict) -> tuple[str, str, str]:
-    """(subject, text, html) from ``<template>_subject.txt``, ``<template>_body.txt`` and
-    ``<template>_body.html``, in the site's language (Russian) whatever language is active.
-
-    The subject and the text are plain text: not escaped, the subject on one line (line breaks
-    become spaces, at most 255 characters). Only the HTML part is escaped."""
-    context = {"site_url": settings.SITE_URL, "office_name": settings.PROJECT_OFFICE_NAME, **context}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _render_plain(f"{template}_subject.txt", context)
-        text = _render_plain(f"{template}_body.txt", context)
-        html = render_to_string(f"{template}_body.html", context)
-    return " ".join(subject.split())[:255], text.strip() + "\n", html
 
 
 def outbox_message_build(
@@ -176,20 +151,6 @@ def _for_stand_in(message: OutboxMessage, sub: Substitution) -> OutboxMessage:
         stand_in_dress(copy, sub)
     copy.send_on_commit = getattr(message, "send_on_commit", False)
     return copy
-
-
-def stand_in_dress(message: OutboxMessage, sub: Substitution) -> None:
-    """Mark the rendered ``message`` as the stand-in's copy: the subject's prefix, the note on top."""
-    with translation.override(settings.LANGUAGE_CODE):
-        note = _("Письмо адресовано: %(name)s (%(position)s). Вы получаете его как исполняющий обязанности "
-                 "с %(start)s по %(end)s.") % {
-            "name": sub.replaces, "position": sub.replaces.position_label,
-            "start": sub.starts_on.strftime("%d.%m.%Y"), "end": sub.ends_on.strftime("%d.%m.%Y"),
-        }
-        prefix = _("И.о.")
-    message.subject = f"[{prefix}] {message.subject}"[:255]
-    message.body_text = f"{note}\n\n{message.body_text}"
-    message.body_html = f"<p><em>{escape(note)}</em></p>\n{message.body_html}"
 
 
 def _ids_of(messages: list[OutboxMessage]) -> list[int]:

@@ -251,7 +251,7 @@ def test_assignment_emails_are_russian_even_when_english_is_active(english_activ
 def test_reminder_and_escalation_emails_are_russian(english_active):
     from types import SimpleNamespace
 
-    from outbox.services import message_render
+    from outbox.rendering import message_render
 
     task = SimpleNamespace(title="Отчёт по проекту", session="Заседание № 1 (Март 2031 г.)",
                            due_date=datetime.date(2031, 3, 1), assignee="Петров П.П.")

@@ -7,7 +7,8 @@ import pytest
 from config.celery import app
 from outbox.attachments import Attachment
 from outbox.models import MessageKind, OutboxMessage, OutboxStatus
-from outbox.services import message_render, outbox_messages_add
+from outbox.rendering import message_render
+from outbox.services import outbox_messages_add
 from tests.factories import make_user
 from tests.outbox.conftest import SAMPLE, build
 from tests.tasks.celery_helpers import new_queue, producer_broker
