@@ -14,7 +14,7 @@ from lifecycle.kernel import fire
 from outbox.models import MessageKind, OutboxMessage
 from tasks.assignment import tasks_assign
 from tasks.models import PreparationTask, TaskState
-from tests.factories import PASSWORD, make_plan
+from tests.factories import PASSWORD, make_plan, rendered
 from workflow.models import Plan
 
 
@@ -93,7 +93,7 @@ def test_responsible_person_from_the_email_link_to_a_report_accepted(
     settings.SITE_URL = live_server.url
     settings.MEDIA_ROOT = tmp_path / "media"
     tasks_assign(today=datetime.date(2023, 11, 20))
-    notice = OutboxMessage.objects.get(recipient=responsible, kind=MessageKind.ASSIGNED)
+    notice = rendered(OutboxMessage.objects.get(recipient=responsible, kind=MessageKind.ASSIGNED))
     link = re.search(rf"{re.escape(live_server.url)}/tasks/\d+/", notice.body_text).group(0)
     task_id = int(link.rstrip("/").rsplit("/", 1)[1])
 
