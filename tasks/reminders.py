@@ -82,9 +82,9 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _digests_sql(*, due: str) -> str:
+def _digests_sql(*, due: str) -> tuple[str, str]:
     """``planned``: one row per person (id, address, the tasks' ids as a JSON array, how many),
-    then the insert of the rows not there yet."""
+    then the insert of the rows not there yet; and the statement that only counts the plan."""
     postgres = connection.vendor == "postgresql"
     ids = "jsonb_agg(t.id ORDER BY t.due_date, t.id)" if postgres else "json_group_array(t.id)"
     tasks = (_table(PreparationTask) if postgres else
@@ -108,11 +108,12 @@ def _digests_sql(*, due: str) -> str:
         SELECT person, email, %s, %s, '', '', '', '', ids, '[]', %s, %s, 0, '', %s, NULL, '', NULL, %s
         FROM planned WHERE true
         ON CONFLICT DO NOTHING"""
+    counts = f"WITH {planned} SELECT COUNT(*), COALESCE(SUM(n), 0) FROM planned"
     if postgres:
         return f"""WITH {planned}, added AS ({insert} RETURNING 1)
             SELECT (SELECT COUNT(*) FROM planned), (SELECT COALESCE(SUM(n), 0) FROM planned),
-                   (SELECT COUNT(*) FROM added)"""
-    return f"WITH {planned} {insert}"
+                   (SELECT COUNT(*) FROM added)""", counts
+    return f"WITH {planned} {insert}", counts
 
 
 def _digests_queue(*, day: datetime.date, policy: ReminderPolicy, plan: ReminderPlan) -> None:
@@ -122,7 +123,7 @@ def _digests_queue(*, day: datetime.date, policy: ReminderPolicy, plan: Reminder
     params = [*selectors.PENDING_STATES, *selectors.ACTIVE_SESSION_STATES, *due_params]
     now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM writes it (SQLite: text)
     row_params = [MessageKind.REMINDER, day, REMINDER_RENDERER, OutboxStatus.PENDING, now, now]
-    sql = _digests_sql(due=due)
+    sql, counts_sql = _digests_sql(due=due)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(sql, [*params, *row_params])
@@ -131,8 +132,7 @@ def _digests_queue(*, day: datetime.date, policy: ReminderPolicy, plan: Reminder
             cursor.execute(sql, [*params, *row_params])
             cursor.execute("SELECT changes()")  # rowcount is -1 for a statement opening with WITH
             queued = cursor.fetchone()[0]
-            cursor.execute(f"WITH {sql.split(' INSERT INTO ', 1)[0].removeprefix('WITH ')} "
-                           "SELECT COUNT(*), COALESCE(SUM(n), 0) FROM planned", params)
+            cursor.execute(counts_sql, params)
             reminders, tasks = cursor.fetchone()
         plan.reminders, plan.tasks_in_digests, plan.queued = int(reminders), int(tasks), int(queued)
         outbox_planned_route(kind=MessageKind.REMINDER, day=day)
