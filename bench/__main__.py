@@ -18,6 +18,7 @@ print a table. Nothing here touches another database; the bench database is drop
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,7 +127,10 @@ end
 """
 
 
-def api_bench(args, world: dict) -> list[dict]:
+@contextlib.contextmanager
+def gunicorn_serving(args) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The project (bench URLs) under gunicorn on a free loopback port, once it accepts
+    connections: (base URL, server process); stopped on leaving."""
     port = _free_port()
     workers = args.workers or 2 * (os.cpu_count() or 1)
     server = subprocess.Popen(
@@ -133,7 +138,6 @@ def api_bench(args, world: dict) -> list[dict]:
          "-w", str(workers), "--no-control-socket", "--log-level", "warning"],
         cwd=ROOT, env=os.environ.copy(),
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
             try:
@@ -141,6 +145,14 @@ def api_bench(args, world: dict) -> list[dict]:
                     break
             except OSError:
                 time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}", server
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def api_bench(args, world: dict) -> list[dict]:
+    with gunicorn_serving(args) as (base, _server):
         warm = argparse.Namespace(**{**vars(args), "duration": 2})
         for path in ("/bench/ceiling/", f"/api/plans/{world['plan']}/", "/api/tasks/"):
             wrk(base + path, args=warm, token=world["head_token"])  # every worker imports and connects first
@@ -164,9 +176,6 @@ def api_bench(args, world: dict) -> list[dict]:
             raise SystemExit("the transition run used up its tasks: raise start_count")
         rows.append({"what": "transition POST /api/tasks/{id}/start/", **measured, "ceiling": ceiling_post})
         return rows
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 # --- Data and in-process measurements -----------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,9 +24,9 @@ from bench.__main__ import (
     _args,
     _database_recreate,
     _environment,
-    _free_port,
     api_bench,
     assignment_bench,
+    gunicorn_serving,
     wrk,
 )
 
@@ -57,21 +56,7 @@ def _backends(database: str) -> list[int]:
 
 
 def cpu_rounds(args, world: dict, database: str) -> None:
-    port = _free_port()
-    workers = args.workers or 2 * (os.cpu_count() or 1)
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application", "-b", f"127.0.0.1:{port}",
-         "-w", str(workers), "--no-control-socket", "--log-level", "warning"],
-        cwd=ROOT, env=os.environ.copy(),
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn_serving(args) as (base, server):
         with tempfile.TemporaryDirectory() as tmp:
             ceiling_lua = Path(tmp) / "ceiling.lua"
             ceiling_lua.write_text('wrk.method = "POST"\nwrk.body = "{}"\nwrk.headers["Content-Type"] = "application/json"\n')
@@ -94,9 +79,6 @@ def cpu_rounds(args, world: dict, database: str) -> None:
                     db_ms = 1000 * (_cpu_seconds(_backends(database)) - db_before) / measured["requests"]
                     print(f"| {label} | {measured['rps']:,.0f} | {measured['p50']:.1f} | {app_ms:.2f} | {db_ms:.2f} | "
                           f"{measured['errors']} |", flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def main() -> None:

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from outbox.models import MessageKind, OutboxMessage
 from outbox.services import outbox_message_build, outbox_messages_add
+from tasks.digests import digest_entry
 from tasks.models import PreparationTask
-from tasks.notices import SessionCalendars, email_template, task_url
+from tasks.notices import SessionCalendars, email_template
 
 # No two reminders to one person within this time, whoever asks.
 REMIND_AGAIN_AFTER = datetime.timedelta(minutes=1)
@@ -37,8 +38,7 @@ def reminder_send_now(*, person, now: datetime.datetime | None = None) -> Outbox
             return None
         todays = OutboxMessage.objects.filter(recipient=person, kind=MessageKind.REMINDER, day=day, key="").exists()
         key = f"now:{timezone.localtime(now):%H%M}" if todays else ""
-        entries = [{"task": task, "session": task.session, "reason": "overdue", "days_left": (task.due_date - day).days,
-                    "days_late": (day - task.due_date).days, "url": task_url(task.pk)} for task in tasks]
+        entries = [digest_entry(task, day, "overdue") for task in tasks]
         message = outbox_message_build(
             recipient=person, kind=MessageKind.REMINDER, day=day, key=key, template=email_template("reminder"),
             context={"person": person, "day": day, "overdue": entries, "today": [], "soon": []},

@@ -38,6 +38,7 @@ import django
 import rest_framework
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
@@ -73,9 +74,14 @@ class CachedRepresentations:
     cached_actions: frozenset[str] = frozenset()
     revisions: dict[str, int] | None = None
 
-    def representation_key(self, request, user_id: int, revisions: dict[str, int]) -> tuple:
-        """Everything the action's body depends on besides language, media type and code."""
-        raise NotImplementedError
+    # A view that caches says what its body depends on besides language, media type and code:
+    # ``representation_key(self, request, user_id, revisions) -> tuple`` (checked when the view
+    # class is made, not at the first request).
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.cached_actions and not callable(getattr(cls, "representation_key", None)):
+            raise ImproperlyConfigured(f"{cls.__name__} caches {sorted(cls.cached_actions)} without a "
+                                       "representation_key")
 
     # --- The short way: a body already in the cache ---------------------------------------------
 

@@ -25,7 +25,8 @@ from .reminders import ESCALATION_RENDERER, REMINDER_RENDERER, reminder_reason
 ESCALATION_LIST_LIMIT = 200
 
 
-def _entry(task: PreparationTask, day: datetime.date, reason: str | None = None) -> dict:
+def digest_entry(task: PreparationTask, day: datetime.date, reason: str | None = None) -> dict:
+    """One task as the digest templates list it (``tasks/email/_task_rows.html`` and the texts)."""
     return {
         "task": task,
         "session": task.session,
@@ -54,7 +55,7 @@ def reminders_render(messages: list[OutboxMessage]) -> None:
                 continue
             reason = reminder_reason(task=task, day=message.day, policy=policy)
             if reason:
-                by_reason[reason].append(_entry(task, message.day, reason))
+                by_reason[reason].append(digest_entry(task, message.day, reason))
                 waiting.append(task)
         if waiting:
             message_fill(
@@ -105,7 +106,7 @@ def escalations_render(messages: list[OutboxMessage]) -> None:
             continue
         context = {
             "day": day, "policy": policy, "total": late.total,
-            "entries": [_entry(task, day) for task in late.oldest], "more": late.total - len(late.oldest),
+            "entries": [digest_entry(task, day) for task in late.oldest], "more": late.total - len(late.oldest),
             "by_person": [(str(person), count) for person, count in late.by_person],
             "by_session": late.by_session,
         }

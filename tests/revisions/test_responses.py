@@ -3,7 +3,10 @@ render it (``release``), so a deploy never serves what other code rendered."""
 
 from __future__ import annotations
 
-from revisions.responses import release
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from revisions.responses import CachedRepresentations, release
 
 
 def test_the_release_digest_follows_code_translations_and_settings(settings, tmp_path):
@@ -28,3 +31,11 @@ def test_the_release_digest_follows_code_translations_and_settings(settings, tmp
     finally:
         release.cache_clear()
     assert len(set(seen)) == len(seen)
+
+
+def test_a_view_that_caches_must_say_what_its_body_depends_on():
+    with pytest.raises(ImproperlyConfigured, match="representation_key"):
+        type("NoKeyView", (CachedRepresentations,), {"cached_actions": frozenset({"list"})})
+    keyed = type("KeyedView", (CachedRepresentations,), {"cached_actions": frozenset({"list"}),
+                                                         "representation_key": lambda self, *a: ()})
+    assert keyed.cached_actions == {"list"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import socket
 import threading
-from email import message_from_bytes, policy
+from email import message_from_bytes
+from email import policy as email_policy
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -40,7 +41,7 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            self.messages.append(message_from_bytes(envelope.content, policy=email_policy.default))
             self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
@@ -118,3 +119,16 @@ def make_task(db):
         )
 
     return build
+
+
+@pytest.fixture
+def policy(db):
+    """The reminder policy the reminder tests read: 3 days before, on the day, every 2nd day
+    late, escalation after 3 days."""
+    from tasks.models import ReminderPolicy
+
+    policy = ReminderPolicy.current()
+    policy.days_before_due, policy.remind_on_due_date = 3, True
+    policy.overdue_every_days, policy.escalate_after_days = 2, 3
+    policy.save()
+    return policy

@@ -2,27 +2,16 @@
 
 import datetime
 
-import pytest
-
 from lifecycle.kernel import fire
 from outbox.models import MessageKind, OutboxMessage, OutboxStatus
 from outbox.sender import outbox_drain
 from tasks.handover import task_hand_over
-from tasks.models import ReminderPolicy
 from tasks.reminders import reminders_plan
 from tasks.uploads import task_result_attach
 
 D = datetime.date
 DUE = D(2031, 3, 10)
 
-
-@pytest.fixture
-def policy(db):
-    policy = ReminderPolicy.current()
-    policy.days_before_due, policy.remind_on_due_date = 3, True
-    policy.overdue_every_days, policy.escalate_after_days = 1, 3
-    policy.save()
-    return policy
 
 
 def test_a_digest_is_a_row_of_task_ids_until_it_is_sent(policy, make_task, responsible):

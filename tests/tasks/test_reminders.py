@@ -7,21 +7,12 @@ import pytest
 from lifecycle.kernel import fire
 from outbox.models import MessageKind, OutboxMessage
 from outbox.sender import outbox_drain
-from tasks.models import ReminderPolicy
 from tasks.reminders import reminders_plan
 from tests.factories import make_user, rendered
 
 D = datetime.date
 DUE = D(2031, 3, 10)
 
-
-@pytest.fixture
-def policy(db):
-    policy = ReminderPolicy.current()
-    policy.days_before_due, policy.remind_on_due_date = 3, True
-    policy.overdue_every_days, policy.escalate_after_days = 2, 3
-    policy.save()
-    return policy
 
 
 def _digest(person, day):

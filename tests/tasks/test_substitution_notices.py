@@ -10,7 +10,6 @@ import time_machine
 
 from accounts.substitutions import substitution_create
 from outbox.sender import outbox_drain
-from tasks.models import ReminderPolicy
 from tasks.reminders import reminders_plan
 from tests.factories import make_user
 
@@ -18,14 +17,6 @@ D = datetime.date
 DUE = D(2031, 3, 10)
 LATE_DAY = D(2031, 3, 13)  # 3 days late: the assignee's digest and the office head's escalation
 
-
-@pytest.fixture
-def policy(db):
-    policy = ReminderPolicy.current()
-    policy.days_before_due, policy.remind_on_due_date = 3, True
-    policy.overdue_every_days, policy.escalate_after_days = 2, 3
-    policy.save()
-    return policy
 
 
 @pytest.fixture
