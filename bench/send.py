@@ -4,7 +4,8 @@
 - The day's digests for N people are planned as the daily run plans them (``reminders_plan``).
 - Ceiling: the same N messages, rendered and turned into bytes beforehand, sent with raw
   ``smtplib`` over one connection to the same local SMTP server (``bench/smtp_sink.py``, an
-  aiosmtpd process of its own, as a real server would be).
+  aiosmtpd process of its own, as a real server would be). The same with four raw ``smtplib``
+  processes gives the machine's own ceiling for four senders.
 - One worker, then four: processes that each run ``outbox.sender.outbox_drain`` (claim by
   conditional update, render at send time, send, record) on the same rows, started together
   once Django is set up in each. The server's log of X-Outbox-Id headers shows what arrived
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import multiprocessing
 import os
 import smtplib
 import socket
@@ -37,7 +39,7 @@ from django.utils import timezone  # noqa: E402
 from bench.data import plan_create, tasks_create, users_create  # noqa: E402
 from outbox.models import OutboxMessage  # noqa: E402
 from outbox.rendering import messages_render  # noqa: E402
-from outbox.sender import _email, outbox_drain  # noqa: E402
+from outbox.sender import outbox_drain, outbox_message_bytes  # noqa: E402
 from tasks.reminders import reminders_plan  # noqa: E402
 
 GO = "go\n"
@@ -85,16 +87,44 @@ def _replan() -> None:
                                  next_attempt_at=timezone.now())
 
 
-def ceiling_rate(port: int) -> tuple[float, int]:
-    """Raw smtplib over one connection, the messages' bytes made beforehand."""
+def _payloads() -> list[tuple[str, bytes]]:
+    """The messages as the sender would send them, rendered and turned into bytes beforehand."""
     rows = list(OutboxMessage.objects.order_by("pk"))
     messages_render(rows)
-    payloads = [(row.to_email, _email(row, None).message().as_bytes(linesep="\r\n")) for row in rows]
-    started = time.perf_counter()
+    return [(row.to_email, outbox_message_bytes(row)) for row in rows]
+
+
+def _smtplib_send(port: int, payloads: list[tuple[str, bytes]], barrier=None) -> tuple[float, float]:
+    """Raw smtplib over one connection: (start, end) on the machine's monotonic clock."""
     with smtplib.SMTP("127.0.0.1", port) as smtp:
+        if barrier is not None:
+            barrier.wait()
+        started = time.perf_counter()
         for to, payload in payloads:
             smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [to], payload)
-    return len(payloads) / (time.perf_counter() - started), len(payloads)
+        return started, time.perf_counter()
+
+
+def ceiling_rate(port: int, payloads: list[tuple[str, bytes]]) -> float:
+    """Raw smtplib over one connection, the messages' bytes made beforehand."""
+    started, ended = _smtplib_send(port, payloads)
+    return len(payloads) / (ended - started)
+
+
+def parallel_ceiling_rate(port: int, payloads: list[tuple[str, bytes]], count: int) -> float:
+    """``count`` raw smtplib processes, each over its own connection with a share of the same
+    bytes, started together: what the machine and the server give ``count`` senders that do
+    nothing else (the ceiling of the workers' scaling on this machine)."""
+    context = multiprocessing.get_context("fork")
+    barrier, spans = context.Barrier(count), context.Queue()
+    procs = [context.Process(target=lambda share: spans.put(_smtplib_send(port, share, barrier)),
+                             args=(payloads[n::count],)) for n in range(count)]
+    for proc in procs:
+        proc.start()
+    measured = [spans.get(timeout=120) for _proc in procs]
+    for proc in procs:
+        proc.join()
+    return len(payloads) / (max(end for _s, end in measured) - min(start for start, _e in measured))
 
 
 def workers_rate(count: int, port: int) -> dict:
@@ -143,14 +173,18 @@ def main() -> None:
     connections.close_all()
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        logs = {name: Path(tmp) / f"{name}.txt" for name in ("ceiling", "one", "many")}
-        sink = _sink(port, logs["ceiling"])
-        try:
-            ceiling, _n = ceiling_rate(port)
-        finally:
-            sink.terminate()
-            sink.wait(timeout=10)
-        results = {"messages": args.messages, "ceiling_rate": round(ceiling)}
+        logs = {name: Path(tmp) / f"{name}.txt" for name in ("ceiling", "parallel", "one", "many")}
+        payloads = _payloads()
+        connections.close_all()  # before the pool forks
+        results = {"messages": args.messages}
+        for name, measure in (("ceiling_rate", lambda: ceiling_rate(port, payloads)),
+                              ("parallel_ceiling_rate", lambda: parallel_ceiling_rate(port, payloads, args.workers))):
+            sink = _sink(port, logs["ceiling" if name == "ceiling_rate" else "parallel"])
+            try:
+                results[name] = round(measure())
+            finally:
+                sink.terminate()
+                sink.wait(timeout=10)
         for name, count in (("one", 1), ("many", args.workers)):
             _replan()
             connections.close_all()

