@@ -18,10 +18,9 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from django.conf import settings
 from email.utils import parseaddr
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
