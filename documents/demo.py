@@ -106,7 +106,8 @@ def upcoming_year(*, plan: ParsedPlan, today: datetime.date) -> int:
 
 
 def _shift_years(text: str, *, base: int, delta: int) -> str:
-    return re.sub(r"\b(20\d\d)\b", lambda m: str(int(m[1]) + delta) if abs(int(m[1]) - base) <= 1 else m[1], text)
+    # Digits, not word boundaries: «Апрель 2023г.» has a letter right after the year.
+    return re.sub(r"(?<!\d)(20\d\d)(?!\d)", lambda m: str(int(m[1]) + delta) if abs(int(m[1]) - base) <= 1 else m[1], text)
 
 
 def plan_redate(*, plan: ParsedPlan, year: int) -> ParsedPlan:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -63,6 +64,20 @@ def test_the_upcoming_copy_moves_into_the_coming_months():
     assert moved.sessions[4].items[1].text == (
         "Подведение итогов работы проектного офиса за 2027 год. Планирование работы на 2028 год.")
     assert parsed.sessions[0].planned_month.year == 2023  # the original is untouched
+    # Every year the office typed moves, however it was typed («Апрель 2023г.», «2023 г.», «2023/2024»).
+    labels = [session.period.label for session in moved.sessions]
+    assert "Апрель 2027г." in labels and "Февраль 2027 г." in labels
+    texts = [moved.title, *labels, *(item.text for session in moved.sessions for item in session.items)]
+    assert not [text for text in texts if re.search(r"202[2-4]", text)]
+
+
+def test_years_move_however_they_are_typed():
+    from documents.demo import _shift_years
+
+    cases = {"Апрель 2023г.": "Апрель 2027г.", "2023 г.": "2027 г.", "на 2023/2024 учебный год": "на 2027/2028 учебный год",
+             "(2023)": "(2027)", "2023-2024": "2027-2028", "№ 12023": "№ 12023", "1990 и 2030": "1990 и 2030"}
+    for typed, moved in cases.items():
+        assert _shift_years(typed, base=2023, delta=4) == moved, typed
 
 
 @pytest.mark.django_db
