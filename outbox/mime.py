@@ -70,7 +70,7 @@ def _text_part(text: str, subtype: str) -> str:
 def _attachment_part(attachment: Attachment) -> str:
     content = attachment.content.encode() if isinstance(attachment.content, str) else attachment.content
     maintype = attachment.mimetype.split("/", 1)[0]
-    charset = '; charset="utf-8"' if maintype == "text" else ""
+    charset = '; charset="utf-8"' if maintype == "text" and "charset=" not in attachment.mimetype.lower() else ""
     filename = attachment.filename
     disposition = (f'filename="{filename}"' if filename.isascii() and '"' not in filename
                    else f"filename*={encode_rfc2231(filename, 'utf-8')}")

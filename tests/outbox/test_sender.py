@@ -224,3 +224,16 @@ def test_a_live_sender_keeps_its_claim_however_long_the_batch_takes(smtp, settin
     assert results[0].sent == 8 and results[0].batches == 1
     assert sorted(smtp.handler.outbox_ids()) == sorted(row.pk for row in rows)
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_an_address_in_a_national_domain_goes_out_through_djangos_encoding(db, clock, smtp_server):
+    """The bytes of ``outbox.mime`` are for ASCII addresses; an address in a Cyrillic domain is
+    sent as Django's backend sends it, the domain in IDNA."""
+    ascii_reader, = _queue(1)
+    national = make_user("national_reader", email="reader@школа.рф")
+    outbox_messages_add(messages=[build(national, subject="Домен", text="Текст", day=NOW.date())])
+
+    assert outbox_drain().sent == 2
+
+    assert smtp_server.recorder.to() == sorted([ascii_reader.to_email, "reader@" + "школа.рф".encode("idna").decode()])
+    assert {m["Subject"] for m in smtp_server.recorder.messages} == {"Напоминание 0", "Домен"}
