@@ -92,7 +92,8 @@ def _send(send) -> list[str]:
              "one connection | | | | | |",
              f"| outbox_drain, 1 worker | {one['rate']:,.0f} | {ratio:.2f}× of smtplib | ≥ {SEND_TARGET}× | "
              f"{_met(ratio >= SEND_TARGET)} | {one['arrived']:,} | {one['twice']} | {one['lost']} |",
-             f"| outbox_drain, {many['workers']} workers | {many['rate']:,.0f} | {scale:.2f}× of 1 worker | "
+             f"| outbox_drain, {many['workers']} workers | {many['rate']:,.0f} | {scale:.2f}× of 1 worker "
+             f"({many['rate'] / send['parallel_ceiling_rate']:.2f}× of {many['workers']} raw senders) | "
              f"≥ {WORKERS_TARGET}× | {_met(scale >= WORKERS_TARGET)} | {many['arrived']:,} | {many['twice']} | "
              f"{many['lost']} |"]
     return lines
