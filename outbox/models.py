@@ -38,8 +38,10 @@ class OutboxMessage(models.Model):
     """An e-mail to send, written before any SMTP talk, in the transaction of its cause.
     Built only by ``outbox.services.outbox_message_build``."""
 
+    # No index of its own: the unique key below starts with it.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("получатель"), on_delete=models.CASCADE, related_name="outbox"
+        settings.AUTH_USER_MODEL, verbose_name=_("получатель"), on_delete=models.CASCADE, related_name="outbox",
+        db_index=False,
     )
     to_email = models.EmailField(_("адрес"))
     kind = models.CharField(_("вид"), max_length=20, choices=MessageKind.choices)
@@ -59,9 +61,9 @@ class OutboxMessage(models.Model):
     # gives it its subject, text and attachments when it is sent (``outbox.rendering``): the
     # daily digests are planned as rows in set-based SQL and rendered from the data as it is then.
     render_as = models.CharField(_("составляется при отправке"), max_length=40, blank=True, default="", db_default="")
-    status = models.CharField(
-        _("статус"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
-    )
+    # No index of its own either: ``outbox_status_next_idx`` starts with it. Each claim and each
+    # "sent" mark rewrites the row and every index on it (a status change is never a HOT update).
+    status = models.CharField(_("статус"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
     last_error = models.TextField(_("последняя ошибка"), blank=True)
     next_attempt_at = models.DateTimeField(_("следующая попытка"), default=timezone.now)

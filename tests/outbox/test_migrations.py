@@ -56,3 +56,13 @@ def test_rows_written_before_the_move_are_the_outboxs_after_it():
     assert moved.pk == content_type_id and moved.app_label == "outbox"
     assert not ContentType.objects.filter(app_label="tasks", model="outboxmessage").exists()
     assert Permission.objects.filter(content_type=moved, codename="view_outboxmessage").exists()
+
+
+def test_every_index_of_the_outbox_is_one_a_query_needs():
+    """Each claim and "sent" mark rewrites the row and every index on it: the table keeps its key,
+    the unique key (which serves the recipient's foreign key too) and the senders' (status, next
+    attempt) index, which serves a filter on the status alone; none duplicated."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, OutboxMessage._meta.db_table)
+    indexed = sorted(tuple(c["columns"]) for c in constraints.values() if c["index"] or c["unique"] or c["primary_key"])
+    assert indexed == sorted([("id",), ("recipient_id", "kind", "day", "key"), ("status", "next_attempt_at")])
