@@ -140,3 +140,35 @@ def test_feed_has_the_persons_own_task_deadlines(approved_plan, office_head, res
     assert str(event["SUMMARY"]) == f"Срок: {task.title}"
     others = PreparationTask.objects.exclude(assignee=responsible).values_list("pk", flat=True)
     assert not {f"task-{pk}@127.0.0.1" for pk in others} & set(found)
+
+
+def _calendar_with(*starts) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    for number, start in enumerate(starts):
+        event = icalendar.Event()
+        event.add("uid", f"e{number}")
+        event.add("dtstamp", datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC))
+        event.add("dtstart", start)
+        calendar.add_component(event)
+    return calendar
+
+
+@pytest.mark.parametrize("starts", [
+    (datetime.datetime(2027, 1, 21, 15, 0, tzinfo=MSK), datetime.date(2027, 3, 15)),
+    (datetime.datetime(2027, 1, 21, 15, 0, tzinfo=MSK), datetime.datetime(2027, 2, 1, 9, 0, tzinfo=datetime.UTC),
+     datetime.datetime(2027, 2, 2, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Yekaterinburg"))),
+    (datetime.date(2027, 3, 15),),
+])
+def test_the_time_zones_are_those_icalendar_would_add_made_once(starts):
+    """``_finish`` writes the VTIMEZONEs ``add_missing_timezones`` would (byte for byte, before
+    the events; the library's order of several zones is a set's, ours is sorted), from zones
+    made once per process."""
+    from calendars.ics import _finish, _vtimezone
+
+    theirs = _calendar_with(*starts)
+    theirs.add_missing_timezones()
+    ours = icalendar.Calendar.from_ical(_finish(_calendar_with(*starts)))
+    kinds = [component.name for component in ours.subcomponents]
+    assert kinds == sorted(kinds, key=lambda name: name != "VTIMEZONE")
+    assert sorted(c.to_ical() for c in ours.subcomponents) == sorted(c.to_ical() for c in theirs.subcomponents)
+    assert _vtimezone("Europe/Moscow") is _vtimezone("Europe/Moscow")
