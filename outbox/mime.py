@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import os
 from collections.abc import Iterable
 from email.header import Header
@@ -44,6 +45,7 @@ def _header_value(value: str) -> str:
     return Header(value, "utf-8", maxlinelen=76, header_name="Subject").encode(linesep=CRLF)
 
 
+@functools.lru_cache(maxsize=4096)  # the sender's address on every message, a person's on each of theirs
 def _address(value: str) -> str:
     name, address = parseaddr(value)
     if not address or "\n" in value or "\r" in value:

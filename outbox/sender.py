@@ -12,6 +12,7 @@ rows whose sender died holding them (see the numbers in ``config/settings.py``).
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import smtplib
 import time
@@ -141,14 +142,19 @@ def outbox_message_bytes(message: OutboxMessage) -> bytes:
                          attachments=[Attachment.from_json(data) for data in message.attachments or ()])
 
 
+@functools.cache
+def _envelope_from(from_email: str) -> str:
+    return parseaddr(from_email)[1]
+
+
 def _deliver(message: OutboxMessage, connection) -> bool:
     """Hand one message to the mail backend; True when it was accepted. Django's SMTP backend,
     once open, is given the bytes ``outbox.mime`` writes, over its connection (a tenth of the
     time of Django's own MIME generator); any other backend, or an address that needs Django's
     IDNA encoding, gets Django's ``EmailMessage``."""
     if isinstance(connection, SmtpBackend) and connection.connection is not None and message.to_email.isascii():
-        envelope_from = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-        connection.connection.sendmail(envelope_from, [message.to_email], outbox_message_bytes(message))
+        connection.connection.sendmail(_envelope_from(settings.DEFAULT_FROM_EMAIL), [message.to_email],
+                                       outbox_message_bytes(message))
         return True
     return bool(_email(message, connection).send())
 
