@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework import authentication, exceptions
@@ -17,18 +16,12 @@ from rest_framework.authtoken.models import Token
 from accounts.authentication import TokenAuthentication
 from accounts.models import Role, Substitution, User
 from accounts.substitutions import acting_for, roles_now, stands_in_sql
+from tests.accounts.conftest import TODAY
 from tests.api.conftest import token_client
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 12, 1)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 D = datetime.timedelta
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
 
 
 def _case(name: str, *, starts: int, ends: int, ended: bool = False, replaced_active: bool = True) -> User:

@@ -18,18 +18,12 @@ from accounts.substitutions import (
     substitution_end,
     substitution_update,
 )
+from tests.accounts.conftest import TODAY
 from tests.api.conftest import token_client
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 12, 1)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 D = datetime.timedelta
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -6,6 +6,10 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+# The pages' fixtures, for the task list's freshness: the seed plan's December tasks assigned as
+# of 20 November 2023, with the time frozen there.
+from tests.web.conftest import december_tasks, frozen  # noqa: F401
+
 
 def token_client(user) -> APIClient:
     client = APIClient()

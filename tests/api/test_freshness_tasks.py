@@ -10,7 +10,6 @@ import datetime
 import zoneinfo
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
@@ -30,21 +29,6 @@ MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 @pytest.fixture(autouse=True)
 def media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def december_tasks(frozen, approved_plan, settings):
-    """The seed plan's December tasks, as of 20 November 2023: two each for the office head,
-    Петров and Смирнова, due 5 December."""
-    settings.TASKS_DUE_DAYS_BEFORE, settings.TASKS_ASSIGN_WINDOW_DAYS = 10, 60
-    tasks_assign(today=NOW.date())
-    return PreparationTask.objects.order_by("id")
 
 
 @pytest.fixture

@@ -122,6 +122,15 @@ def make_task(db):
 
 
 @pytest.fixture
+def rule_settings(settings):
+    """The assignment rules the assignment tests read: due 10 days before the session, tasks made
+    60 days ahead, a session known by its month on the 15th."""
+    settings.TASKS_DUE_DAYS_BEFORE = 10
+    settings.TASKS_ASSIGN_WINDOW_DAYS = 60
+    settings.SESSION_DEFAULT_DAY = 15
+
+
+@pytest.fixture
 def policy(db):
     """The reminder policy the reminder tests read: 3 days before, on the day, every 2nd day
     late, escalation after 3 days."""

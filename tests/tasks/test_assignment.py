@@ -16,11 +16,7 @@ D = datetime.date
 JAN_16 = D(2023, 1, 16)
 
 
-@pytest.fixture(autouse=True)
-def rule_settings(settings):
-    settings.TASKS_DUE_DAYS_BEFORE = 10
-    settings.TASKS_ASSIGN_WINDOW_DAYS = 60
-    settings.SESSION_DEFAULT_DAY = 15
+pytestmark = pytest.mark.usefixtures("rule_settings")
 
 
 def test_february_session_gets_the_three_network_project_reports(approved_plan, office_head):

@@ -19,11 +19,7 @@ from tests.tasks.conftest import approve
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
-def rule_settings(settings):
-    settings.TASKS_DUE_DAYS_BEFORE = 10
-    settings.TASKS_ASSIGN_WINDOW_DAYS = 60
-    settings.SESSION_DEFAULT_DAY = 15
+pytestmark = pytest.mark.usefixtures("rule_settings")
 
 
 def _assign(year: int, *, items: int, person, group, personas) -> tuple[list[int], list[int], list[int]]:

@@ -22,11 +22,7 @@ from workflow.models import Session
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
-def rule_settings(settings):
-    settings.TASKS_DUE_DAYS_BEFORE = 10
-    settings.TASKS_ASSIGN_WINDOW_DAYS = 60
-    settings.SESSION_DEFAULT_DAY = 15
+pytestmark = pytest.mark.usefixtures("rule_settings")
 
 
 @pytest.fixture
