@@ -96,13 +96,21 @@ def messages_render(messages: list[OutboxMessage]) -> list[OutboxMessage]:
 
 
 def _stand_in_notes(copies: list[OutboxMessage]) -> None:
-    """Put the stand-in's note on each copy rendered for the person it replaces."""
+    """Put the stand-in's note on each copy rendered for the person it replaces (one query for
+    the batch: the substitutions of those people that cover the batch's days)."""
+    if not copies:
+        return
+    days = [message.day for message in copies]
+    subs = list(
+        Substitution.objects.filter(person_id__in={m.recipient_id for m in copies},
+                                    replaces_id__in={message_addressee_id(m) for m in copies},
+                                    starts_on__lte=max(days), ends_on__gte=min(days))
+        .select_related("replaces").order_by("-starts_on")
+    )
     for message in copies:
-        sub = (
-            Substitution.objects.filter(person_id=message.recipient_id, replaces_id=message_addressee_id(message),
-                                        starts_on__lte=message.day, ends_on__gte=message.day)
-            .select_related("replaces").order_by("-starts_on").first()
-        )
+        sub = next((s for s in subs if s.person_id == message.recipient_id
+                    and s.replaces_id == message_addressee_id(message) and s.starts_on <= message.day <= s.ends_on),
+                   None)
         if sub is not None:
             stand_in_dress(message, sub)
 

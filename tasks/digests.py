@@ -37,15 +37,20 @@ def digest_entry(task: PreparationTask, day: datetime.date, reason: str | None =
     }
 
 
+def _batch(messages: list[OutboxMessage], tasks) -> tuple[dict[int, PreparationTask], dict[int, User], SessionCalendars]:
+    """What a batch of messages is rendered from, read once: those of their tasks that ``tasks``
+    still holds (with session and plan), the people they are about, and the sessions' .ics."""
+    wanted = tasks.filter(pk__in={pk for m in messages for pk in m.related_ids}).select_related("session",
+                                                                                                 "session__plan")
+    people = User.objects.in_bulk({message_addressee_id(m) for m in messages})
+    return {task.pk: task for task in wanted}, people, SessionCalendars()
+
+
 @renderer(REMINDER_RENDERER)
 def reminders_render(messages: list[OutboxMessage]) -> None:
     """Each person's digest of the tasks still waiting for them: one read of the batch's tasks."""
     policy = ReminderPolicy.current()
-    tasks = selectors.chased().filter(pk__in={pk for m in messages for pk in m.related_ids}).select_related(
-        "session", "session__plan")
-    tasks = {task.pk: task for task in tasks}
-    people = User.objects.in_bulk({message_addressee_id(m) for m in messages})
-    calendars = SessionCalendars()
+    tasks, people, calendars = _batch(messages, selectors.chased())
     for message in messages:
         person = people.get(message_addressee_id(message))
         by_reason: dict[str, list[dict]] = defaultdict(list)
@@ -71,12 +76,7 @@ def reminders_render(messages: list[OutboxMessage]) -> None:
 def assigned_render(messages: list[OutboxMessage]) -> None:
     """Each person's notice of the tasks assigned to them that still wait for them (a task
     cancelled or handed over before the notice went out is left out)."""
-    tasks = PreparationTask.objects.filter(
-        pk__in={pk for m in messages for pk in m.related_ids}, state__in=selectors.PENDING_STATES
-    ).select_related("session", "session__plan")
-    tasks = {task.pk: task for task in tasks}
-    people = User.objects.in_bulk({message_addressee_id(m) for m in messages})
-    calendars = SessionCalendars()
+    tasks, people, calendars = _batch(messages, PreparationTask.objects.filter(state__in=selectors.PENDING_STATES))
     for message in messages:
         person = people.get(message_addressee_id(message))
         mine = [tasks[pk] for pk in message.related_ids

@@ -125,11 +125,10 @@ def _digests_queue(*, day: datetime.date, policy: ReminderPolicy, plan: Reminder
     row_params = [MessageKind.REMINDER, day, REMINDER_RENDERER, OutboxStatus.PENDING, now, now]
     sql, counts_sql = _digests_sql(due=due)
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *row_params])
         if connection.vendor == "postgresql":
-            cursor.execute(sql, [*params, *row_params])
             reminders, tasks, queued = cursor.fetchone()
         else:  # SQLite: no INSERT in a WITH; the counts are a second read of the same plan
-            cursor.execute(sql, [*params, *row_params])
             cursor.execute("SELECT changes()")  # rowcount is -1 for a statement opening with WITH
             queued = cursor.fetchone()[0]
             cursor.execute(counts_sql, params)
@@ -158,6 +157,7 @@ def _escalations_queue(*, day: datetime.date, policy: ReminderPolicy, plan: Remi
         for head in todo
     ])
     plan.queued += before.filter(key="").count() - len(done)
+
 
 def reminders_plan(*, day: datetime.date, policy: ReminderPolicy | None = None) -> ReminderPlan:
     """Write ``day``'s digests and escalations into the outbox as rows to render when sent

@@ -7,8 +7,13 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from accounts.models import Role
 from accounts.substitutions import substitution_create
+from outbox.models import OutboxMessage
+from outbox.rendering import messages_render
 from outbox.sender import outbox_drain
 from tasks.reminders import reminders_plan
 from tests.factories import make_user
@@ -16,7 +21,6 @@ from tests.factories import make_user
 D = datetime.date
 DUE = D(2031, 3, 10)
 LATE_DAY = D(2031, 3, 13)  # 3 days late: the assignee's digest and the office head's escalation
-
 
 
 @pytest.fixture
@@ -89,3 +93,27 @@ def test_a_responsible_persons_reminders_go_to_their_stand_in_not_the_task(
     reminders_plan(day=D(2031, 3, 19))
     outbox_drain()
     assert responsible.email in _received(smtp_server)
+
+
+@pytest.mark.django_db
+def test_the_stand_ins_notes_of_a_batch_cost_the_same_queries_for_one_or_many(policy, make_task):
+    """Each stand-in's copy is rendered for the person replaced and gets the note on top; the
+    substitutions are read once for the whole batch, not once per copy."""
+    def render_copies(count: int) -> tuple[int, list[OutboxMessage]]:
+        for n in range(count):
+            person = make_user(f"absent{count}_{n}", role=Role.RESPONSIBLE, short_name=f"Отсутствующий {n}")
+            stand_in = make_user(f"stand{count}_{n}", role=Role.RESPONSIBLE)
+            make_task(person, DUE)
+            _arrange(by=person, person=stand_in, replaces=person)
+        reminders_plan(day=LATE_DAY)
+        copies = list(OutboxMessage.objects.filter(key__contains="@", recipient__username__startswith=f"stand{count}_"))
+        with CaptureQueriesContext(connection) as queries:
+            messages_render(copies)
+        return len(queries), copies
+
+    one, [copy] = render_copies(1)
+    many, copies = render_copies(4)
+
+    assert one == many
+    assert len(copies) == 4 and copy.subject.startswith("[И.о.]")
+    assert all("Письмо адресовано: Отсутствующий" in message.body_text for message in [copy, *copies])
