@@ -40,12 +40,7 @@ class _Lookup:
         columns.append(stands_in_sql(day=datetime.date.min, person_column=f"u.{quote(User._meta.pk.column)}").sql)
         if with_revisions:
             columns.append(revisions_column(connection))
-        user_link = Token._meta.get_field("user").column
-        self.sql = (
-            f"SELECT {', '.join(columns)} FROM {quote(Token._meta.db_table)} t "
-            f"INNER JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = t.{quote(user_link)} "
-            f"WHERE t.{quote(Token._meta.pk.column)} = %s"
-        )
+        self.sql = f"SELECT {', '.join(columns)} {_token_and_user_sql()}"
         self.converters = [
             (index, converters)
             for index, (table, field) in enumerate(
@@ -80,15 +75,22 @@ def _converters(field, table: str) -> list:
             connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)]
 
 
-@functools.cache
-def _active_user_and_revisions_sql() -> str:
+def _token_and_user_sql() -> str:
+    """``FROM`` the token ``t`` of the key given (the one parameter) joined to its user ``u``."""
     quote = connection.ops.quote_name
     user_link = Token._meta.get_field("user").column
     return (
-        f"SELECT u.{quote(User._meta.pk.column)}, {revisions_column(connection)} FROM {quote(Token._meta.db_table)} t "
+        f"FROM {quote(Token._meta.db_table)} t "
         f"INNER JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = t.{quote(user_link)} "
-        f"WHERE t.{quote(Token._meta.pk.column)} = %s AND u.{quote(User._meta.get_field('is_active').column)}"
+        f"WHERE t.{quote(Token._meta.pk.column)} = %s"
     )
+
+
+@functools.cache
+def _active_user_and_revisions_sql() -> str:
+    quote = connection.ops.quote_name
+    return (f"SELECT u.{quote(User._meta.pk.column)}, {revisions_column(connection)} {_token_and_user_sql()} "
+            f"AND u.{quote(User._meta.get_field('is_active').column)}")
 
 
 @functools.cache
