@@ -36,6 +36,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.__main__ import _free_port  # noqa: E402
 from bench.data import plan_create, tasks_create, users_create  # noqa: E402
 from outbox.models import OutboxMessage  # noqa: E402
 from outbox.rendering import messages_render  # noqa: E402
@@ -43,12 +44,6 @@ from outbox.sender import outbox_drain, outbox_message_bytes  # noqa: E402
 from tasks.reminders import reminders_plan  # noqa: E402
 
 GO = "go\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _sink(port: int, log: Path) -> subprocess.Popen:
